@@ -1,0 +1,3 @@
+// Package authn establishes who is calling: it verifies a request's bearer
+// token and carries the resulting Caller in the request's context.
+package authn
