@@ -1,0 +1,86 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Config is everything `lanyard serve` needs. The CLI resolves flags,
+// environment and defaults into it; Run validates it.
+type Config struct {
+	DataDir       string        // holds the store, the CA, the master key
+	Addr          string        // listen address, host:port
+	PublicURL     string        // base URL clients use; the token issuer derives from it
+	DNSNames      []string      // extra names for the server certificate
+	TokenLifetime time.Duration // access tokens for people and applications
+	LogLevel      string        // debug, info, warn, error
+	LogFormat     string        // text or json
+}
+
+// Defaults fills zero fields.
+func (c *Config) Defaults() {
+	if c.DataDir == "" {
+		c.DataDir = "./lanyard-data"
+	}
+	if c.Addr == "" {
+		c.Addr = "127.0.0.1:8443"
+	}
+	if c.PublicURL == "" {
+		c.PublicURL = DefaultPublicURL(c.Addr)
+	}
+	if c.TokenLifetime == 0 {
+		c.TokenLifetime = time.Hour
+	}
+	if c.LogLevel == "" {
+		c.LogLevel = "info"
+	}
+	if c.LogFormat == "" {
+		c.LogFormat = "text"
+	}
+}
+
+// DefaultPublicURL derives the URL clients reach addr at: a wildcard host
+// becomes localhost, since a certificate cannot name "0.0.0.0".
+func DefaultPublicURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "https://" + addr
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return "https://" + net.JoinHostPort(host, port)
+}
+
+// Validate reports every problem at once.
+func (c Config) Validate() error {
+	var errs []error
+	if c.DataDir == "" {
+		errs = append(errs, errors.New("data directory is required"))
+	}
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		errs = append(errs, fmt.Errorf("listen address %q: %w", c.Addr, err))
+	}
+	if u, err := url.Parse(c.PublicURL); err != nil || u.Scheme != "https" || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+		errs = append(errs, fmt.Errorf("public URL %q must be an https URL with no path (the Azure SDKs drop authority paths)", c.PublicURL))
+	}
+	if c.TokenLifetime < 5*time.Minute || c.TokenLifetime > 24*time.Hour {
+		errs = append(errs, fmt.Errorf("token lifetime %s must be between 5m and 24h (MSAL never caches tokens that live 5 minutes or less)", c.TokenLifetime))
+	}
+	switch strings.ToLower(c.LogLevel) {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("log level %q must be debug, info, warn or error", c.LogLevel))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("log format %q must be text or json", c.LogFormat))
+	}
+	return errors.Join(errs...)
+}
+
+// publicBase is PublicURL without a trailing slash.
+func (c Config) publicBase() string { return strings.TrimSuffix(c.PublicURL, "/") }
