@@ -50,12 +50,12 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request, _ string) {
 }
 
 func (h *Handler) issue(w http.ResponseWriter, c Claims, lifetime time.Duration) *oauthError {
-	raw, exp, err := h.cfg.Issuer.Mint(c, lifetime)
+	raw, _, err := h.cfg.Issuer.Mint(c, lifetime)
 	if err != nil {
 		return &oauthError{Status: http.StatusInternalServerError, Code: "server_error", AADSTS: 50000,
 			Description: "There was an error issuing a token.", Err: err}
 	}
-	n := int64(exp.Sub(h.cfg.Now()).Seconds())
+	n := int64(lifetime / time.Second)
 	writeJSON(w, http.StatusOK, tokenResponse{TokenType: "Bearer", ExpiresIn: n, ExtExpiresIn: n, AccessToken: raw})
 	return nil
 }
