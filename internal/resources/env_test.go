@@ -218,3 +218,5 @@ func (e *env) assignments(f store.AssignmentFilter) []store.RoleAssignment {
 	}
 	return as
 }
+
+func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
