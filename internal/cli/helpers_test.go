@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -40,7 +41,9 @@ type fakeAPI struct {
 func newFake(t *testing.T) *fakeAPI {
 	t.Helper()
 	f := &fakeAPI{routes: map[string]http.HandlerFunc{}}
-	f.srv = httptest.NewTLSServer(http.HandlerFunc(f.serve))
+	f.srv = httptest.NewUnstartedServer(http.HandlerFunc(f.serve))
+	f.srv.Config.ErrorLog = log.New(io.Discard, "", 0) // untrusted-CA tests make handshakes fail on purpose
+	f.srv.StartTLS()
 	t.Cleanup(f.srv.Close)
 	t.Setenv("LANYARD_CONFIG_DIR", t.TempDir())
 	return f
