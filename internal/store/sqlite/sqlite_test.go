@@ -12,6 +12,8 @@ import (
 	"github.com/lanyardhq/lanyard/internal/store/storetest"
 )
 
+func sqliteOpen(path string) (store.Store, error) { return sqlite.Open(path) }
+
 func open(t testing.TB, path string) store.Store {
 	t.Helper()
 	s, err := sqlite.Open(path)
