@@ -151,3 +151,14 @@ func TestExpiredAndUnauthorized(t *testing.T) {
 		t.Errorf("401: %v", err)
 	}
 }
+
+func TestAccountShowHidesToken(t *testing.T) {
+	f := newFake(t)
+	f.signIn(t)
+	for _, format := range []string{"json", "table", "tsv"} {
+		out, err := runCLI(t, "", "-o", format, "account", "show") // runCLI fails on any token in the output
+		if err != nil || !strings.Contains(out, testSub) || !strings.Contains(out, "alice@example.com") {
+			t.Errorf("-o %s: %q, %v", format, out, err)
+		}
+	}
+}
