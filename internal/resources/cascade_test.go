@@ -20,7 +20,7 @@ const group2 = "/subscriptions/" + testSub + "/resourceGroups/rg2"
 // role assignments for u1's and app1's principals, and at app1's scope.
 type world struct {
 	u1, app1, app2, vm1 string
-	u1P, app1P        store.Principal
+	u1P, app1P          store.Principal
 }
 
 func (e *env) world() world {
