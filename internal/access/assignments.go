@@ -125,18 +125,34 @@ func (h *Handler) getAssignment(w http.ResponseWriter, r *arm.Request) {
 }
 
 // deleteAssignment answers 200 with the deleted assignment, or 204 if there
-// was none, as ARM does.
+// was none, as ARM does. The scope check and the delete share one
+// transaction, so a name reused at another scope in between is never hit.
 func (h *Handler) deleteAssignment(w http.ResponseWriter, r *arm.Request) {
 	ctx := r.Context()
-	a, err := h.lookupAssignment(r, actAssignmentDelete)
-	if errors.Is(err, errAssignmentNotFound) {
-		w.WriteHeader(http.StatusNoContent)
+	at, name, err := extensionScope(r.ID)
+	if err == nil {
+		_, err = h.authorize(r.Request, actAssignmentDelete, at.String())
+	}
+	if err != nil {
+		arm.WriteError(w, r.Request, err)
 		return
 	}
-	if err == nil {
-		err = h.store.DeleteAssignment(ctx, a.Name)
-	}
-	if errors.Is(err, store.ErrNotFound) { // deleted concurrently
+	var a store.RoleAssignment
+	err = h.store.Update(ctx, func(tx store.Tx) error {
+		if !isGUID(name) {
+			return store.ErrNotFound
+		}
+		var err error
+		a, err = tx.GetAssignment(ctx, strings.ToLower(name))
+		if err != nil {
+			return err
+		}
+		if !strings.EqualFold(a.Scope, at.String()) {
+			return store.ErrNotFound
+		}
+		return tx.DeleteAssignment(ctx, a.Name)
+	})
+	if errors.Is(err, store.ErrNotFound) {
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}

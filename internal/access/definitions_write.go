@@ -134,7 +134,7 @@ func (h *Handler) definitionFrom(id string, body definitionBody) (store.RoleDefi
 		Permissions:      p.Permissions,
 		AssignableScopes: scopes,
 	}
-	if err := h.validateRole(d); err != nil {
+	if err := validateRole(d); err != nil {
 		return store.RoleDefinition{}, err
 	}
 	return d, nil
@@ -170,61 +170,9 @@ func stillAssignable(ctx context.Context, tx store.Tx, d store.RoleDefinition) e
 	return nil
 }
 
-// deleteDefinition deletes a custom role that is not assigned anywhere;
-// the caller needs roleDefinitions/delete at each of its assignable scopes.
-// It answers 200 with the deleted role, or 204 if there was none.
-func (h *Handler) deleteDefinition(w http.ResponseWriter, r *arm.Request) {
-	ctx := r.Context()
-	at, name, err := extensionScope(r.ID)
-	if err == nil {
-		err = checkDefinitionName(name)
-	}
-	var c authn.Caller
-	if err == nil {
-		c, err = caller(r.Request)
-	}
-	id := strings.ToLower(name)
-	if _, builtin := rbac.BuiltinByID(id); err == nil && builtin {
-		err = errBuiltInImmutable
-	}
-	if err != nil {
-		arm.WriteError(w, r.Request, err)
-		return
-	}
-	var d store.RoleDefinition
-	err = h.store.Update(ctx, func(tx store.Tx) error {
-		var err error
-		if d, err = tx.GetRoleDefinition(ctx, id); err != nil {
-			return err
-		}
-		if err := h.authorizeAll(ctx, c, actDefinitionDelete, d.AssignableScopes); err != nil {
-			return err
-		}
-		as, err := tx.ListAssignments(ctx, store.AssignmentFilter{RoleDefinitionID: id})
-		if err != nil {
-			return err
-		}
-		if len(as) > 0 {
-			return arm.Errorf(http.StatusConflict, "RoleDefinitionHasAssignments",
-				"The role definition cannot be deleted because it is used in %d role assignment(s); delete them first.", len(as))
-		}
-		return tx.DeleteRoleDefinition(ctx, id)
-	})
-	if errors.Is(err, store.ErrNotFound) {
-		w.WriteHeader(http.StatusNoContent)
-		return
-	}
-	if err != nil {
-		arm.WriteError(w, r.Request, err)
-		return
-	}
-	h.synced(ctx)
-	arm.WriteJSON(w, http.StatusOK, renderDefinition(at.String(), d))
-}
-
 // validateRole applies rbac's rules for a role's content (names, action
 // syntax, sizes). Its errors are meant for the client.
-func (h *Handler) validateRole(d store.RoleDefinition) error {
+func validateRole(d store.RoleDefinition) error {
 	err := rbac.ValidateRoleDefinition(d)
 	if errors.Is(err, rbac.ErrInvalidRole) {
 		why := strings.TrimPrefix(err.Error(), rbac.ErrInvalidRole.Error()+": ")
