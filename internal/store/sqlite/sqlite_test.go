@@ -89,6 +89,7 @@ func BenchmarkGetPrincipal(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		i := 0
 		for pb.Next() {
