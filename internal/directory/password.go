@@ -97,7 +97,9 @@ func (h *passwordHasher) dummy() string {
 	return encodePHC(h.params, salt, key)
 }
 
-var b64 = base64.RawStdEncoding // PHC strings use unpadded standard base64
+// PHC strings use unpadded standard base64; Strict refuses non-canonical
+// trailing bits, so one hash has one spelling.
+var b64 = base64.RawStdEncoding.Strict()
 
 func encodePHC(p argonParams, salt, key []byte) string {
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
@@ -108,7 +110,8 @@ func encodePHC(p argonParams, salt, key []byte) string {
 func decodePHC(s string) (argonParams, []byte, []byte, error) {
 	var p argonParams
 	parts := strings.Split(s, "$")
-	if len(parts) != 6 || parts[0] != "" || parts[1] != "argon2id" || parts[2] != "v="+strconv.Itoa(argon2.Version) {
+	// The base64 decoder skips newlines; a hash must not contain any.
+	if strings.ContainsAny(s, "\r\n") || len(parts) != 6 || parts[0] != "" || parts[1] != "argon2id" || parts[2] != "v="+strconv.Itoa(argon2.Version) {
 		return p, nil, nil, errMalformedHash
 	}
 	fields := strings.Split(parts[3], ",")
@@ -122,7 +125,7 @@ func decodePHC(s string) (argonParams, []byte, []byte, error) {
 			return p, nil, nil, errMalformedHash
 		}
 		n, err := strconv.ParseUint(v, 10, 32)
-		if err != nil || n == 0 {
+		if err != nil || n == 0 || strconv.FormatUint(n, 10) != v {
 			return p, nil, nil, errMalformedHash
 		}
 		vals[i] = n
