@@ -1,17 +1,19 @@
 package directory
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 
 	"github.com/lanyardhq/lanyard/internal/store"
+	"github.com/lanyardhq/lanyard/internal/tokens"
 )
 
 // ErrInvalidCredentials is returned for every failed sign-in: wrong
 // password or secret, unknown user or client, disabled or expired account or
-// credential. Callers must not learn which, so there is only one error.
-var ErrInvalidCredentials = errors.New("invalid credentials")
+// credential. Callers must not learn which, so there is only one error. It
+// is the token service's sentinel, so the token endpoint can tell a refused
+// sign-in (OAuth invalid_grant/invalid_client) from a server failure.
+var ErrInvalidCredentials = tokens.ErrInvalidCredentials
 
 // Graph error codes (docs/rest-api.md).
 const (

@@ -73,6 +73,16 @@ func (h *passwordHasher) hash(ctx context.Context, password string) (string, err
 	return encodePHC(h.params, salt, key), nil
 }
 
+// HashPassword returns password's argon2id hash with the current parameters,
+// for callers that create a user inside their own transaction (the server's
+// first-start bootstrap). It enforces the same password policy as CreateUser.
+func HashPassword(password string) (string, error) {
+	if err := checkPassword(password); err != nil {
+		return "", err
+	}
+	return newPasswordHasher(defaultParams).hash(context.Background(), password)
+}
+
 // verify reports whether password matches encoded, and whether encoded
 // should be replaced because its parameters are not the current ones.
 func (h *passwordHasher) verify(ctx context.Context, encoded, password string) (ok, rehash bool, err error) {

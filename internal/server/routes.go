@@ -1,0 +1,110 @@
+package server
+
+import (
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/lanyardhq/lanyard/internal/access"
+	"github.com/lanyardhq/lanyard/internal/arm"
+	"github.com/lanyardhq/lanyard/internal/authn"
+	"github.com/lanyardhq/lanyard/internal/directory"
+	"github.com/lanyardhq/lanyard/internal/resources"
+	"github.com/lanyardhq/lanyard/internal/tokens"
+)
+
+// surface is every HTTP component of the server.
+type surface struct {
+	info      info
+	tokens    *tokens.Handler
+	directory *directory.Handler
+	resources *resources.Handler
+	access    *access.Handler
+	// requireToken authenticates management-plane requests.
+	requireToken func(http.Handler) http.Handler
+	ready        func(*http.Request) error
+}
+
+// info is the unauthenticated, non-secret description of this server that
+// the CLI reads before signing in.
+type info struct {
+	TenantID              string `json:"tenantId"`
+	DefaultSubscriptionID string `json:"defaultSubscriptionId"`
+	Issuer                string `json:"issuer"`
+	ManagementAudience    string `json:"managementAudience"`
+	CLIClientID           string `json:"cliClientId"`
+}
+
+// routes lists Lanyard's whole HTTP surface on one screen.
+//
+// ARM paths ("/subscriptions/...", "/providers/...") are dispatched before
+// the ServeMux: their first segment would otherwise collide with the token
+// service's "/{tenant}/..." patterns, and ARM matches keywords
+// case-insensitively, which ServeMux cannot.
+func routes(s surface) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		arm.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		if err := s.ready(r); err != nil {
+			slog.WarnContext(r.Context(), "not ready", "err", err)
+			arm.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+			return
+		}
+		arm.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	mux.HandleFunc("GET /lanyard/v1/info", func(w http.ResponseWriter, r *http.Request) {
+		arm.WriteJSON(w, http.StatusOK, s.info)
+	})
+
+	// Token service (Entra-shaped): OIDC discovery, JWKS, token endpoint.
+	s.tokens.Routes(mux)
+
+	// Everything below needs a management-plane bearer token.
+	authed := http.NewServeMux()
+	s.directory.Routes(authed) // /v1.0/... (Graph-shaped)
+	s.access.Routes(authed)    // POST /lanyard/v1/checkAccess
+	mux.Handle("/v1.0/", s.requireToken(authed))
+	mux.Handle("/lanyard/v1/checkAccess", s.requireToken(authed))
+
+	rt := arm.NewRouter()
+	s.resources.Register(rt) // subscriptions, groups, identities, sites, VMs, storage, vaults
+	s.access.Register(rt)    // roleDefinitions, roleAssignments, permissions
+	armHandler := s.requireToken(rt)
+
+	return recoverPanics(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isARMPath(r.URL.Path) {
+			armHandler.ServeHTTP(w, r)
+			return
+		}
+		mux.ServeHTTP(w, r)
+	}))
+}
+
+func isARMPath(p string) bool {
+	lp := strings.ToLower(p)
+	return lp == "/subscriptions" || strings.HasPrefix(lp, "/subscriptions/") || strings.HasPrefix(lp, "/providers/")
+}
+
+// recoverPanics turns a handler panic into a 500 with ARM's body instead of a
+// dropped connection, and logs it.
+func recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				slog.ErrorContext(r.Context(), "handler panic", "method", r.Method, "path", r.URL.Path, "panic", v)
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusInternalServerError)
+				_ = json.NewEncoder(w).Encode(map[string]any{"error": map[string]string{"code": "InternalServerError", "message": "internal error"}})
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+var _ = authn.FromContext
