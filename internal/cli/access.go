@@ -48,7 +48,10 @@ func newAccessCommand(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			body := map[string]any{"principalId": p.ID, "scope": sc, "action": action, "isDataAction": false}
+			// With --action the server classifies the action (data actions
+			// are those some role lists under dataActions), so a user need
+			// not know which plane an action belongs to.
+			body := map[string]any{"principalId": p.ID, "scope": sc, "action": action}
 			if dataAction != "" {
 				body["action"], body["isDataAction"] = dataAction, true
 			}

@@ -69,7 +69,7 @@ func TestAccessCheckSummary(t *testing.T) {
 		}
 	}
 	body := f.last(t, "POST").Body
-	if body["principalId"] != userOID || body["scope"] != rgPath || body["isDataAction"] != false {
+	if body["principalId"] != userOID || body["scope"] != rgPath || body["isDataAction"] != nil {
 		t.Errorf("checkAccess body %+v", body)
 	}
 	if _, err := runCLI(t, "", "access", "check", "--assignee", userOID, "--action", "a", "--data-action", "b", "-g", "rg1"); err == nil {

@@ -8,7 +8,6 @@ import (
 
 	"github.com/lanyardhq/lanyard/internal/access"
 	"github.com/lanyardhq/lanyard/internal/arm"
-	"github.com/lanyardhq/lanyard/internal/authn"
 	"github.com/lanyardhq/lanyard/internal/directory"
 	"github.com/lanyardhq/lanyard/internal/resources"
 	"github.com/lanyardhq/lanyard/internal/tokens"
@@ -38,10 +37,11 @@ type info struct {
 
 // routes lists Lanyard's whole HTTP surface on one screen.
 //
-// ARM paths ("/subscriptions/...", "/providers/...") are dispatched before
-// the ServeMux: their first segment would otherwise collide with the token
-// service's "/{tenant}/..." patterns, and ARM matches keywords
-// case-insensitively, which ServeMux cannot.
+// ARM paths ("/subscriptions/...", "/providers/...") and the directory's
+// "/v1.0/..." are dispatched before the ServeMux: their first segment would
+// otherwise collide with the token service's "/{tenant}/..." patterns (the
+// mux panics on such overlaps), and ARM matches keywords case-insensitively,
+// which ServeMux cannot.
 func routes(s surface) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -66,8 +66,7 @@ func routes(s surface) http.Handler {
 	authed := http.NewServeMux()
 	s.directory.Routes(authed) // /v1.0/... (Graph-shaped)
 	s.access.Routes(authed)    // POST /lanyard/v1/checkAccess
-	mux.Handle("/v1.0/", s.requireToken(authed))
-	mux.Handle("/lanyard/v1/checkAccess", s.requireToken(authed))
+	authedHandler := s.requireToken(authed)
 
 	rt := arm.NewRouter()
 	s.resources.Register(rt) // subscriptions, groups, identities, sites, VMs, storage, vaults
@@ -75,8 +74,12 @@ func routes(s surface) http.Handler {
 	armHandler := s.requireToken(rt)
 
 	return recoverPanics(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if isARMPath(r.URL.Path) {
+		switch {
+		case isARMPath(r.URL.Path):
 			armHandler.ServeHTTP(w, r)
+			return
+		case strings.HasPrefix(r.URL.Path, "/v1.0/") || r.URL.Path == "/lanyard/v1/checkAccess":
+			authedHandler.ServeHTTP(w, r)
 			return
 		}
 		mux.ServeHTTP(w, r)
@@ -106,5 +109,3 @@ func recoverPanics(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
-
-var _ = authn.FromContext
