@@ -11,11 +11,7 @@ import (
 )
 
 func uaiBody(typ string, entries ...string) string {
-	var parts []string
-	for _, e := range entries {
-		parts = append(parts, e)
-	}
-	return `{"location":"local","identity":{"type":"` + typ + `","userAssignedIdentities":{` + strings.Join(parts, ",") + `}}}`
+	return `{"location":"local","identity":{"type":"` + typ + `","userAssignedIdentities":{` + strings.Join(entries, ",") + `}}}`
 }
 
 func entry(id, value string) string { return `"` + id + `":` + value }

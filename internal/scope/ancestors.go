@@ -63,7 +63,7 @@ func Ends(key string, ends *[MaxDepth]int) int {
 			if _, ok := tok(); !ok { // namespace
 				return n
 			}
-			if t, ok = tok(); !ok {
+			if _, ok = tok(); !ok { // the type; its name follows
 				return n
 			}
 		}
