@@ -64,8 +64,8 @@ func TestRouter(t *testing.T) {
 				t.Fatalf("content type %q", ct)
 			}
 			var body struct {
-				Error struct{ Code, Message string } `json:"error"`
-				ID, Type, Action                     string
+				Error            struct{ Code, Message string } `json:"error"`
+				ID, Type, Action string
 			}
 			if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
 				t.Fatalf("body is not JSON: %v: %s", err, rec.Body)
