@@ -19,6 +19,8 @@ const (
 	blobWrite = "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write"
 	raWrite   = "Microsoft.Authorization/roleAssignments/write"
 	sbSend    = "Microsoft.ServiceBus/namespaces/queues/send/action"
+	mi        = rg1 + "/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id1"
+	miAssign  = "Microsoft.ManagedIdentity/userAssignedIdentities/assign/action"
 )
 
 // matrixAssignments: alice direct; bob via nested groups (bob ∈ devs ∈ eng);
@@ -44,6 +46,7 @@ func matrixSource() *memSource {
 	m.assign("a6", "g1", "Owner", rg1)
 	m.assign("a7", "erin", "Blob reader but not write", acc)
 	m.assign("a8", "frank", "User Access Administrator", sub+"/resourceGroups/rg10")
+	m.assign("a9", "grace", "Managed Identity Operator", rg1)
 	return m
 }
 
@@ -91,6 +94,15 @@ var matrix = []struct {
 	{"frank", raWrite, false, sub + "/resourceGroups/rg10", true},
 	{"frank", raWrite, false, rg1, false},
 	{"frank", raWrite, false, sub + "/resourceGroups/rg100", false},
+	// Managed Identity Operator: "/*/" also matches no segment, so it may
+	// attach (assign/action) and read an identity, but not change it.
+	{"grace", miAssign, false, mi, true},
+	{"grace", "Microsoft.ManagedIdentity/userAssignedIdentities/read", false, mi, true},
+	{"grace", "Microsoft.ManagedIdentity/userAssignedIdentities/write", false, mi, false},
+	{"grace", "Microsoft.ManagedIdentity/userAssignedIdentities/delete", false, mi, false},
+	{"grace", miAssign, false, sub, false},
+	{"carol", miAssign, false, mi, true},  // Contributor: "*"
+	{"alice", miAssign, false, mi, false}, // Reader: "*/read" only
 }
 
 func TestMatrix(t *testing.T) {
