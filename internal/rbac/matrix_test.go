@@ -3,7 +3,6 @@ package rbac
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/lanyardhq/lanyard/internal/scope"
 	"github.com/lanyardhq/lanyard/internal/store"
@@ -23,31 +22,41 @@ const (
 	miAssign  = "Microsoft.ManagedIdentity/userAssignedIdentities/assign/action"
 )
 
-// matrixAssignments: alice direct; bob via nested groups (bob ∈ devs ∈ eng);
+// matrixFill: alice direct; bob via nested groups (bob ∈ devs ∈ eng);
 // carol is Contributor; dave in a group cycle (g1 ∈ g2 ∈ g1).
-func matrixSource() *memSource {
-	m := newMemSource()
+func matrixFill(f *fixture) {
 	ctx := context.Background()
-	m.PutRoleDefinition(ctx, store.RoleDefinition{
+	err := f.s.PutRoleDefinition(ctx, store.RoleDefinition{
 		ID: "c0ffee00-0000-0000-0000-000000000001", RoleName: "Blob reader but not write", RoleType: CustomRole,
 		Permissions:      []store.Permission{{DataActions: []string{"Microsoft.Storage/*"}, NotDataActions: []string{"*/blobs/write"}}},
 		AssignableScopes: []string{sub},
 	})
-	m.assign("a1", "alice", "Storage Blob Data Reader", ctr)
-	m.assign("a2", "alice", "Reader", "/")
-	m.AddMember(ctx, "eng", "devs")
-	m.AddMember(ctx, "devs", "bob")
-	m.assign("a3", "eng", "Storage Blob Data Contributor", "/SUBSCRIPTIONS/11111111-1111-1111-1111-111111111111/resourcegroups/RG1")
-	m.assign("a4", "carol", "Contributor", sub)
-	m.assign("a5", "carol", "Azure Service Bus Data Sender", sub)
-	m.AddMember(ctx, "g1", "g2")
-	m.AddMember(ctx, "g2", "g1")
-	m.AddMember(ctx, "g2", "dave")
-	m.assign("a6", "g1", "Owner", rg1)
-	m.assign("a7", "erin", "Blob reader but not write", acc)
-	m.assign("a8", "frank", "User Access Administrator", sub+"/resourceGroups/rg10")
-	m.assign("a9", "grace", "Managed Identity Operator", rg1)
-	return m
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	f.assign("a1", "alice", "Storage Blob Data Reader", ctr)
+	f.assign("a2", "alice", "Reader", "/")
+	f.member("eng", "devs")
+	f.member("devs", "bob")
+	f.assign("a3", "eng", "Storage Blob Data Contributor", "/SUBSCRIPTIONS/11111111-1111-1111-1111-111111111111/resourcegroups/RG1")
+	f.assign("a4", "carol", "Contributor", sub)
+	f.assign("a5", "carol", "Azure Service Bus Data Sender", sub)
+	f.member("g1", "g2")
+	f.member("g2", "g1")
+	f.member("g2", "dave")
+	f.assign("a6", "g1", "Owner", rg1)
+	f.assign("a7", "erin", "Blob reader but not write", acc)
+	f.assign("a8", "frank", "User Access Administrator", sub+"/resourceGroups/rg10")
+	f.assign("a9", "grace", "Managed Identity Operator", rg1)
+}
+
+var matrixGroups = []string{"eng", "devs", "g1", "g2"}
+
+// matrixFixture is a store holding the matrix's assignments.
+func matrixFixture(t *testing.T) *fixture {
+	f := newFixture(t, matrixGroups...)
+	matrixFill(f)
+	return f
 }
 
 var matrix = []struct {
@@ -106,29 +115,20 @@ var matrix = []struct {
 }
 
 func TestMatrix(t *testing.T) {
-	ctx := context.Background()
-	x := NewIndex(matrixSource(), time.Now)
-	if err := x.Load(ctx); err != nil {
-		t.Fatal(err)
-	}
-	runMatrix(t, x)
+	runMatrix(t, matrixFixture(t).index())
 }
 
 // TestMatrixIncremental builds the same state through Sync alone.
 func TestMatrixIncremental(t *testing.T) {
 	ctx := context.Background()
-	m := newMemSource()
-	x := NewIndex(m, time.Now)
-	if err := x.Load(ctx); err != nil {
-		t.Fatal(err)
-	}
-	full := matrixSource()
-	m.roles, m.as, m.members, m.feed = full.roles, full.as, full.members, full.feed
+	f := newFixture(t, matrixGroups...)
+	x := f.index()
+	matrixFill(f)
 	if err := x.Sync(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if x.Revision() != int64(len(m.feed)) {
-		t.Fatalf("revision %d, want %d", x.Revision(), len(m.feed))
+	if rev, err := f.s.LatestRevision(ctx); err != nil || x.Revision() != rev || rev == 0 {
+		t.Fatalf("revision %d, store at %d (%v)", x.Revision(), rev, err)
 	}
 	runMatrix(t, x)
 }

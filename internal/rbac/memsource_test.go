@@ -10,8 +10,10 @@ import (
 	"github.com/lanyardhq/lanyard/internal/store"
 )
 
-// memSource is an in-memory Source with a change feed, standing in for the
-// SQLite store until that backend lands (it is written concurrently).
+// memSource is an in-memory Source with a change feed, used only by the
+// benchmarks: writing their million-assignment worlds through SQLite would
+// take minutes per run. Every correctness test runs on the real store
+// (fixture, store_test.go).
 type memSource struct {
 	mu      sync.Mutex
 	as      map[string]store.RoleAssignment
@@ -129,17 +131,6 @@ func (m *memSource) RemoveMember(_ context.Context, g, member string) error {
 	delete(m.members[g], member)
 	m.log(store.ChangeMembership, g)
 	return nil
-}
-
-// deletePrincipal drops p's edges both ways, as store.DeletePrincipal does.
-func (m *memSource) deletePrincipal(p string) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	delete(m.members, p)
-	for _, ms := range m.members {
-		delete(ms, p)
-	}
-	m.log(store.ChangePrincipal, p)
 }
 
 func (m *memSource) ListMembers(_ context.Context, g string) ([]string, error) {
