@@ -23,33 +23,33 @@ func (x *Index) CheckData(principalID, dataAction, scopeKey string) bool {
 }
 
 func (x *Index) check(pid, action, key string, data bool) bool {
-	var ends [scope.MaxDepth]int
-	n := scope.Ends(key, &ends)
+	var buf [maxPath]int32
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	s := x.st
-	if s.allows(pid, action, key, &ends, n, data) {
+	ids := buf[:s.scopes.path(key, &buf)]
+	if len(ids) == 0 {
+		return false
+	}
+	if s.allows(pid, action, ids, data) {
 		return true
 	}
 	for _, g := range s.closure[pid] {
-		if s.allows(g, action, key, &ends, n, data) {
+		if s.allows(g, action, ids, data) {
 			return true
 		}
 	}
 	return false
 }
 
-// allows looks only at assignments made directly to pid.
-func (s *state) allows(pid, action, key string, ends *[scope.MaxDepth]int, n int, data bool) bool {
+// allows looks only at assignments made directly to pid, at the scopes ids.
+func (s *state) allows(pid, action string, ids []int32, data bool) bool {
 	byScope := s.byPrincipal[pid]
 	if byScope == nil {
 		return false
 	}
-	if grantsAny(byScope["/"], action, data) {
-		return true
-	}
-	for i := range n {
-		if grantsAny(byScope[key[:ends[i]]], action, data) {
+	for _, id := range ids {
+		if grantsAny(byScope[id], action, data) {
 			return true
 		}
 	}

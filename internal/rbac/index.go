@@ -41,15 +41,17 @@ type roleSlot struct {
 type grant struct {
 	rec      store.RoleAssignment
 	scopeKey string
+	scopeID  int32
 	slot     *roleSlot
 }
 
 // state is everything the index knows, guarded by Index.mu.
 type state struct {
-	slots       map[string]*roleSlot     // role ID -> slot
-	custom      map[string]*compiledRole // custom role ID -> role
-	byName      map[string]*grant        // assignment name -> grant
-	byPrincipal map[string]map[string][]*grant
+	slots       map[string]*roleSlot          // role ID -> slot
+	custom      map[string]*compiledRole      // custom role ID -> role
+	byName      map[string]*grant             // assignment name -> grant
+	byPrincipal map[string]map[int32][]*grant // principal -> scope ID -> grants
+	scopes      scopeTable
 	parents     map[string]map[string]struct{} // member -> groups it is in
 	children    map[string]map[string]struct{} // group -> its members
 	closure     map[string][]string            // principal -> transitive groups
@@ -60,7 +62,8 @@ func newState() *state {
 		slots:       make(map[string]*roleSlot),
 		custom:      make(map[string]*compiledRole),
 		byName:      make(map[string]*grant),
-		byPrincipal: make(map[string]map[string][]*grant),
+		byPrincipal: make(map[string]map[int32][]*grant),
+		scopes:      newScopeTable(),
 		parents:     make(map[string]map[string]struct{}),
 		children:    make(map[string]map[string]struct{}),
 		closure:     make(map[string][]string),
@@ -173,14 +176,14 @@ func (s *state) putAssignment(a store.RoleAssignment) {
 	if err != nil {
 		return
 	}
-	g := &grant{rec: a, scopeKey: key, slot: s.slot(strings.ToLower(a.RoleDefinitionID))}
+	g := &grant{rec: a, scopeKey: key, scopeID: s.scopes.acquire(key), slot: s.slot(strings.ToLower(a.RoleDefinitionID))}
 	s.byName[a.Name] = g
 	ps := s.byPrincipal[a.PrincipalID]
 	if ps == nil {
-		ps = make(map[string][]*grant)
+		ps = make(map[int32][]*grant)
 		s.byPrincipal[a.PrincipalID] = ps
 	}
-	ps[key] = append(ps[key], g)
+	ps[g.scopeID] = append(ps[g.scopeID], g)
 }
 
 func (s *state) deleteAssignment(name string) {
@@ -190,7 +193,7 @@ func (s *state) deleteAssignment(name string) {
 	}
 	delete(s.byName, name)
 	ps := s.byPrincipal[g.rec.PrincipalID]
-	list := ps[g.scopeKey]
+	list := ps[g.scopeID]
 	for i, h := range list {
 		if h == g {
 			list = append(list[:i:i], list[i+1:]...)
@@ -198,11 +201,12 @@ func (s *state) deleteAssignment(name string) {
 		}
 	}
 	if len(list) == 0 {
-		delete(ps, g.scopeKey)
+		delete(ps, g.scopeID)
 	} else {
-		ps[g.scopeKey] = list
+		ps[g.scopeID] = list
 	}
 	if len(ps) == 0 {
 		delete(s.byPrincipal, g.rec.PrincipalID)
 	}
+	s.scopes.release(g.scopeKey, g.scopeID)
 }

@@ -132,11 +132,11 @@ type grantView struct {
 // grantsAbove collects the assignments to the principal or its groups at key
 // or any ancestor, root first.
 func (x *Index) grantsAbove(pid, key string) []grantView {
-	var ends [scope.MaxDepth]int
-	n := scope.Ends(key, &ends)
+	var buf [maxPath]int32
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	s := x.st
+	ids := buf[:s.scopes.path(key, &buf)]
 	var out []grantView
 	add := func(gs []*grant) {
 		for _, g := range gs {
@@ -145,9 +145,8 @@ func (x *Index) grantsAbove(pid, key string) []grantView {
 	}
 	for _, p := range append([]string{pid}, s.closure[pid]...) {
 		byScope := s.byPrincipal[p]
-		add(byScope["/"])
-		for i := range n {
-			add(byScope[key[:ends[i]]])
+		for _, id := range ids {
+			add(byScope[id])
 		}
 	}
 	return out
