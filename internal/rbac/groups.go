@@ -77,20 +77,29 @@ func (s *state) descendants(roots []string) []string {
 	return out
 }
 
-// setMembers replaces group's direct members and recomputes the closures of
-// everyone whose groups may have changed: old and new members and all
-// principals below them.
+// setMembers replaces group's direct members and recomputes the closures
+// of those whose groups changed: members added or removed, and everyone
+// below them. Members that stay are untouched, so adding one member to a
+// large group costs what is below that member, not the group's size.
 func (s *state) setMembers(group string, members []string) {
-	affected := make([]string, 0, len(members)+len(s.children[group]))
-	for m := range s.children[group] {
-		affected = append(affected, m)
+	next := make(map[string]struct{}, len(members))
+	for _, m := range members {
+		next[m] = struct{}{}
 	}
+	var affected []string
 	for m := range s.children[group] {
+		if _, ok := next[m]; !ok {
+			affected = append(affected, m)
+		}
+	}
+	for _, m := range affected {
 		s.removeEdge(group, m)
 	}
-	for _, m := range members {
-		s.addEdge(group, m)
-		affected = append(affected, m)
+	for m := range next {
+		if _, ok := s.children[group][m]; !ok {
+			s.addEdge(group, m)
+			affected = append(affected, m)
+		}
 	}
 	for _, p := range s.descendants(affected) {
 		s.recomputeClosure(p)
