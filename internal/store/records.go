@@ -188,3 +188,26 @@ const (
 	ChangeMembership = "membership" // Key: group ID
 	ChangePrincipal  = "principal"  // Key: principal ID (deleted or disabled)
 )
+
+// Host is the agent enrolment of a Microsoft.Compute/virtualMachines
+// resource: its pending join token and the client certificates its agent
+// authenticates with. The row lives and dies with the VM resource.
+type Host struct {
+	ID string // the VM's resource ID, as stored on the resource
+	// JoinTokenHash is the hex SHA-256 of the pending one-time join token
+	// ("" when none is pending); it is unique among hosts.
+	JoinTokenHash string
+	JoinExpiresAt time.Time
+	// CertSerial is the hex serial number of the agent's current client
+	// certificate ("" before the first join and after a revocation).
+	CertSerial    string
+	CertExpiresAt time.Time
+	// PrevCertSerial is the certificate replaced by the latest renewal. It
+	// stays valid until PrevCertExpiresAt so that an agent whose renewal
+	// answer was lost can retry with the old certificate.
+	PrevCertSerial    string
+	PrevCertExpiresAt time.Time
+	JoinedAt          time.Time // last successful join; zero if never
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}

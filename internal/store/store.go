@@ -71,6 +71,22 @@ type Resources interface {
 	ResourcesUsingIdentity(ctx context.Context, identityID string) ([]string, error)
 }
 
+// Hosts holds host-agent enrolments (see Host).
+type Hosts interface {
+	// PutHost creates or replaces the row for h.ID.
+	PutHost(ctx context.Context, h Host) error
+	GetHost(ctx context.Context, id string) (Host, error)
+	// GetHostByJoinToken finds the host whose JoinTokenHash is hash.
+	GetHostByJoinToken(ctx context.Context, hash string) (Host, error)
+	// GetHostByCertSerial finds the host whose CertSerial or PrevCertSerial
+	// is serial (callers check the matching expiry).
+	GetHostByCertSerial(ctx context.Context, serial string) (Host, error)
+	ListHosts(ctx context.Context) ([]Host, error)
+	// UpdateHost applies fn to the current row atomically.
+	UpdateHost(ctx context.Context, id string, fn func(Host) (Host, error)) error
+	DeleteHost(ctx context.Context, id string) error
+}
+
 // RoleDefinitions holds custom role definitions.
 type RoleDefinitions interface {
 	// PutRoleDefinition creates or replaces by ID; ErrConflict if another
@@ -117,6 +133,7 @@ type Tx interface {
 	Memberships
 	Credentials
 	Resources
+	Hosts
 	RoleDefinitions
 	Assignments
 	Keys
