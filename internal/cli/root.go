@@ -40,7 +40,7 @@ func newRoot(a *app) *cobra.Command {
 	pf.StringVarP(&a.output, "output", "o", "json", "output format: json, table or tsv")
 	pf.StringVar(&a.subscription, "subscription", "", "subscription ID to use instead of the profile's default")
 	root.AddCommand(
-		newServeCommand(),
+		newServeCommand(), newAgentCommand(), newRunCommand(),
 		newLoginCommand(a), newLogoutCommand(), newAccountCommand(a),
 		newGroupCommand(a), newIdentityCommand(a), newAppCommand(a), newHostCommand(a),
 		newStorageCommand(a), newKeyVaultCommand(a),
