@@ -118,4 +118,25 @@ var migrations = [][]string{
 			retire_at TEXT NOT NULL,
 			expire_at TEXT NOT NULL)`,
 	},
+	{ // 2: host-agent enrolments (store.Host). The *_key columns are NULL
+		// when the value is "", so the UNIQUE join token and the serial
+		// lookups never match a host without one.
+		`CREATE TABLE hosts (
+			id_key TEXT PRIMARY KEY,
+			id TEXT NOT NULL,
+			join_token_hash TEXT NOT NULL,
+			join_key TEXT UNIQUE,
+			join_expires_at TEXT NOT NULL,
+			cert_serial TEXT NOT NULL,
+			cert_key TEXT,
+			cert_expires_at TEXT NOT NULL,
+			prev_cert_serial TEXT NOT NULL,
+			prev_cert_key TEXT,
+			prev_cert_expires_at TEXT NOT NULL,
+			joined_at TEXT NOT NULL,
+			created_at TEXT NOT NULL,
+			updated_at TEXT NOT NULL)`,
+		`CREATE INDEX hosts_cert ON hosts (cert_key)`,
+		`CREATE INDEX hosts_prev_cert ON hosts (prev_cert_key)`,
+	},
 }

@@ -29,6 +29,7 @@ func Run(t *testing.T, open Opener) {
 		{"RoleDefinitions", testRoleDefinitions},
 		{"Assignments", testAssignments},
 		{"Keys", testKeys},
+		{"Hosts", testHosts},
 		{"ChangeFeed", testChangeFeed},
 		{"Update", testUpdate},
 		{"Concurrency", testConcurrency},
