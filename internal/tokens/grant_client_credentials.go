@@ -12,6 +12,12 @@ import (
 // in the form (client_secret_post) or in HTTP Basic (client_secret_basic).
 func (h *Handler) clientCredentials(r *http.Request, form url.Values) (Claims, time.Duration, *oauthError) {
 	clientID, secret := form.Get("client_id"), form.Get("client_secret")
+	if form.Has("client_assertion") || form.Has("client_assertion_type") {
+		if _, _, basic := r.BasicAuth(); basic || secret != "" {
+			return Claims{}, 0, badRequest("invalid_request", 90023, "Use only one client authentication method: client_assertion, client_secret or the Authorization header.")
+		}
+		return h.clientAssertion(r, form)
+	}
 	if user, pass, ok := r.BasicAuth(); ok {
 		// RFC 6749 §2.3.1: Basic credentials are form-encoded first.
 		u, err1 := url.QueryUnescape(user)
@@ -25,9 +31,6 @@ func (h *Handler) clientCredentials(r *http.Request, form url.Values) (Claims, t
 			return Claims{}, 0, badRequest("invalid_request", 90023, "The client_id parameter does not match the Authorization header.")
 		}
 		clientID, secret = u, p
-	}
-	if form.Get("client_assertion") != "" {
-		return Claims{}, 0, badRequest("invalid_request", 7000216, "Client assertions are not supported yet; use a client secret.")
 	}
 	if clientID == "" {
 		return Claims{}, 0, missingParam("client_id")
@@ -48,13 +51,5 @@ func (h *Handler) clientCredentials(r *http.Request, form url.Values) (Claims, t
 		return Claims{}, 0, &oauthError{Status: http.StatusUnauthorized, Code: "invalid_client", AADSTS: 7000215,
 			Description: "Invalid client secret provided.", Err: errKind(p)}
 	}
-	c := Claims{
-		Audience: aud, ObjectID: p.ID, Subject: p.ID,
-		AppID: p.ClientID, AuthorizedParty: p.ClientID, IdentityType: IdentityApp,
-		AppDisplayName: p.DisplayName,
-	}
-	if p.Kind == store.KindManagedIdentity {
-		c.ManagedIdentityResourceID = p.ResourceID
-	}
-	return c, h.cfg.AppLifetime, nil
+	return appClaims(p, aud), h.cfg.AppLifetime, nil
 }

@@ -36,11 +36,20 @@ type Config struct {
 	UserLifetime time.Duration
 	AppLifetime  time.Duration
 	Now          func() time.Time
+	// Clients finds a client's certificate and federated credentials for
+	// client_assertion; nil refuses assertions. A store.Store will do.
+	Clients ClientStore
+	// Federation fetches external issuers' signing keys for federated
+	// assertions; nil refuses them (*federation.Fetcher will do).
+	Federation FederationKeys
+	// ReplayCapacity bounds the certificate-assertion jti cache; 0 → DefaultReplayCapacity.
+	ReplayCapacity int
 }
 
 // Handler serves the OIDC discovery document, the JWKS and the token endpoint.
 type Handler struct {
-	cfg Config
+	cfg    Config
+	replay *replayCache
 }
 
 // NewHandler returns a Handler, filling defaults.
@@ -55,7 +64,10 @@ func NewHandler(cfg Config) *Handler {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Handler{cfg: cfg}
+	if cfg.ReplayCapacity <= 0 {
+		cfg.ReplayCapacity = DefaultReplayCapacity
+	}
+	return &Handler{cfg: cfg, replay: newReplayCache(cfg.ReplayCapacity)}
 }
 
 // Routes mounts the token service's endpoints.
