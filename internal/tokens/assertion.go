@@ -69,9 +69,13 @@ func parseAssertion(raw string) (*assertion, error) {
 	return a, nil
 }
 
-// decodeThumbprint accepts base64url with or without padding, as MSALs differ.
+// thumbprintAlphabet maps standard base64 to base64url: RFC 7515 says
+// base64url, but MSAL Go sends standard base64 with padding.
+var thumbprintAlphabet = strings.NewReplacer("+", "-", "/", "_", "=", "")
+
+// decodeThumbprint accepts base64url and standard base64, padded or not.
 func decodeThumbprint(s string) ([]byte, error) {
-	b, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(s, "="))
+	b, err := base64.RawURLEncoding.DecodeString(thumbprintAlphabet.Replace(s))
 	if err != nil || len(b) != 20 && len(b) != 32 {
 		return nil, errors.New("not a base64url SHA-1 or SHA-256 thumbprint")
 	}
