@@ -74,3 +74,44 @@ func TestValidAudience(t *testing.T) {
 		}
 	}
 }
+
+// FuzzCheckRequest: the validator never panics, and whatever it accepts is
+// safe to put in a token and to look up: an audience without control
+// characters or quotes, GUID selectors in lower case, an app or VM ID.
+func FuzzCheckRequest(f *testing.F) {
+	site := rgPrefix + "apps/providers/Microsoft.Web/sites/a"
+	f.Add(site, storage, "", "", "")
+	f.Add(site, "api://x", "11111111-2222-4333-8444-555555555555", "", "")
+	f.Add(site, "11111111-2222-4333-8444-555555555555", "", "", rgPrefix+"ids/providers/"+typeUAI+"/u")
+	f.Add("/subscriptions/s/resourceGroups/g/providers/Microsoft.Compute/virtualMachines/v", "https://a\x00", "", "x", "")
+	f.Fuzz(func(t *testing.T, res, aud, cid, oid, mi string) {
+		id, sel, ferr := checkRequest(fabric.TokenRequest{Resource: res, Audience: aud, ClientID: cid, ObjectID: oid, MIResourceID: mi})
+		if ferr != nil {
+			if ferr.Code != fabric.CodeInvalidRequest && ferr.Code != fabric.CodeInvalidResource {
+				t.Fatalf("code %q", ferr.Code)
+			}
+			if strings.ContainsAny(ferr.Message, "\r\n\x00") {
+				t.Fatalf("message echoes control characters: %q", ferr.Message)
+			}
+			return
+		}
+		if len(id.Segments) != 1 || id.ResourceGroup == "" {
+			t.Fatalf("accepted owner %q", res)
+		}
+		if len(aud) > maxAudience || strings.ContainsAny(aud, " \t\r\n\x00\"\\") {
+			t.Fatalf("accepted audience %q", aud)
+		}
+		if sel.clientID != "" && (!isGUID(sel.clientID) || sel.clientID != strings.ToLower(sel.clientID)) {
+			t.Fatalf("selector %+v", sel)
+		}
+		n := 0
+		for _, v := range []string{sel.clientID, sel.objectID, sel.miKey} {
+			if v != "" {
+				n++
+			}
+		}
+		if n > 1 {
+			t.Fatalf("several selectors accepted: %+v", sel)
+		}
+	})
+}
