@@ -131,3 +131,19 @@ func TestTokenNoExistenceLeak(t *testing.T) {
 		t.Errorf("placed elsewhere: %q\nmissing: %q", a, b)
 	}
 }
+
+// A store failure is a server error whose text hides the cause (logged).
+func TestTokenStoreFailure(t *testing.T) {
+	e := newEnv(t, "ES256")
+	w := newWorld(t, e)
+	e.st.Close()
+	f := e.svc.For(w.vm1.ID)
+	_, err := f.Token(context.Background(), fabric.TokenRequest{Resource: w.siteA.ID, Audience: storage})
+	if codeOf(err) != fabric.CodeServerError || strings.Contains(strings.ToLower(err.Error()), "sql") {
+		t.Errorf("token: %v, want a server_error hiding its cause", err)
+	}
+	_, err = f.App(context.Background(), "site-a")
+	if codeOf(err) != fabric.CodeServerError || strings.Contains(strings.ToLower(err.Error()), "sql") {
+		t.Errorf("app: %v, want a server_error hiding its cause", err)
+	}
+}
