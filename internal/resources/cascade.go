@@ -2,6 +2,7 @@ package resources
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -17,6 +18,8 @@ import (
 //     including outside root (Azure leaves these dangling; Lanyard does not);
 //   - apps placed on a deleted VM lose their placement, so that a VM
 //     re-created later under the same ID does not inherit them;
+//   - a deleted VM's host enrolment (store.Host) goes, so its agent's
+//     certificate and any pending join token stop working at once;
 //   - every role assignment at or below root's scope;
 //   - the rows (store.DeleteResource removes root and its nested children).
 func deleteTree(ctx context.Context, tx store.Tx, root store.Resource) error {
@@ -55,6 +58,9 @@ func releaseResource(ctx context.Context, tx store.Tx, r store.Resource) error {
 	case strings.EqualFold(r.Type, typeVM):
 		if err := unplace(ctx, tx, r.ID); err != nil {
 			return err
+		}
+		if err := tx.DeleteHost(ctx, r.ID); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("delete host enrolment of %s: %w", r.ID, err)
 		}
 	}
 	// Looked up whatever r.SystemAssigned says, so that no identity can
