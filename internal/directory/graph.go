@@ -39,6 +39,7 @@ type servicePrincipalJSON struct {
 	AlternativeNames     []string             `json:"alternativeNames"`
 	AccountEnabled       bool                 `json:"accountEnabled"`
 	PasswordCredentials  []passwordCredential `json:"passwordCredentials,omitempty"`
+	KeyCredentials       []keyCredential      `json:"keyCredentials,omitempty"`
 }
 
 // passwordCredential is Graph's passwordCredential; SecretText is set only

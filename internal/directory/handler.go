@@ -53,6 +53,12 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	h.handle(mux, "DELETE /v1.0/servicePrincipals/{id}", h.deleteOf(store.KindServicePrincipal, ActionSPsDelete))
 	h.handle(mux, "POST /v1.0/servicePrincipals/{id}/addPassword", h.addPassword)
 	h.handle(mux, "POST /v1.0/servicePrincipals/{id}/removePassword", h.removePassword)
+	h.handle(mux, "POST /v1.0/servicePrincipals/{id}/addCertificate", h.addCertificate)
+	h.handle(mux, "POST /v1.0/servicePrincipals/{id}/removeKey", h.removeKey)
+	h.handle(mux, "GET /v1.0/servicePrincipals/{id}/federatedIdentityCredentials", h.listFederated)
+	h.handle(mux, "POST /v1.0/servicePrincipals/{id}/federatedIdentityCredentials", h.createFederated)
+	h.handle(mux, "GET /v1.0/servicePrincipals/{id}/federatedIdentityCredentials/{fic}", h.getFederated)
+	h.handle(mux, "DELETE /v1.0/servicePrincipals/{id}/federatedIdentityCredentials/{fic}", h.deleteFederated)
 }
 
 // handlerFunc serves one authenticated request; a returned error is

@@ -76,6 +76,13 @@ func (h *Handler) getSP(w http.ResponseWriter, r *http.Request, _ authn.Caller) 
 		for _, c := range creds {
 			sp.PasswordCredentials = append(sp.PasswordCredentials, renderCredential(c, nil))
 		}
+		keys, err := h.s.Credentials(r.Context(), p.ID, store.CredentialCertificate)
+		if err != nil {
+			return err
+		}
+		for _, c := range keys {
+			sp.KeyCredentials = append(sp.KeyCredentials, renderKey(c))
+		}
 	}
 	arm.WriteJSON(w, http.StatusOK, sp)
 	return nil
