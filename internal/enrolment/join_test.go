@@ -15,7 +15,10 @@ import (
 	"github.com/lanyardhq/lanyard/internal/fabric"
 )
 
-var quiet = WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
+var (
+	quietLogger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	quiet       = WithLogger(quietLogger)
+)
 
 func testOpts(c *fakeClock) []Option {
 	return []Option{quiet, WithNow(c.Now), WithAfter(c.After)}
