@@ -48,16 +48,6 @@ func newIdentityCommand(a *app) *cobra.Command {
 	return cmd
 }
 
-func newHostCommand(a *app) *cobra.Command {
-	cmd := &cobra.Command{Use: "host", Short: "Manage hosts (Microsoft.Compute/virtualMachines) that run apps"}
-	create := simpleCreate(a, vmType, resourceColumns, func() map[string]any {
-		return map[string]any{"properties": map[string]any{}}
-	}, nil)
-	cmd.AddCommand(create)
-	cmd.AddCommand(crudCommands(a, vmType, resourceColumns)...)
-	return cmd
-}
-
 func newStorageCommand(a *app) *cobra.Command {
 	var sku, kind string
 	create := simpleCreate(a, storageType, resourceColumns, func() map[string]any {
