@@ -73,7 +73,7 @@ func (f echoFabric) App(_ context.Context, name string) (fabric.App, error) {
 // env is the service on the real SQLite store and a real CA, behind a real
 // TLS server that asks for client certificates as the server's port does.
 type env struct {
-	t   *testing.T
+	t   testing.TB
 	st  store.Store
 	ca  *pki.CA
 	clk *clock
@@ -81,7 +81,7 @@ type env struct {
 	srv *httptest.Server
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	dir := t.TempDir()
 	st, err := sqlite.Open(filepath.Join(dir, "lanyard.db"))
@@ -165,7 +165,7 @@ func (e *env) post(cert *tls.Certificate, path, body string) (int, []byte) {
 	return resp.StatusCode, b
 }
 
-func newKey(t *testing.T) *ecdsa.PrivateKey {
+func newKey(t testing.TB) *ecdsa.PrivateKey {
 	t.Helper()
 	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -174,7 +174,7 @@ func newKey(t *testing.T) *ecdsa.PrivateKey {
 	return k
 }
 
-func csrPEM(t *testing.T, key any) string {
+func csrPEM(t testing.TB, key any) string {
 	t.Helper()
 	der, err := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{Subject: pkix.Name{CommonName: "agent"}}, key)
 	if err != nil {
@@ -183,7 +183,7 @@ func csrPEM(t *testing.T, key any) string {
 	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: der}))
 }
 
-func mustJSON(t *testing.T, v any) string {
+func mustJSON(t testing.TB, v any) string {
 	t.Helper()
 	b, err := json.Marshal(v)
 	if err != nil {
