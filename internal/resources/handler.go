@@ -51,6 +51,7 @@ func (h *Handler) Register(rt *arm.Router) {
 		h.registerKind(rt, k)
 	}
 	h.registerAppSettings(rt)
+	h.registerFederated(rt)
 }
 
 func (h *Handler) registerKind(rt *arm.Router, k *kind) {
