@@ -37,6 +37,10 @@ command line wins over the environment, which wins over the default.`,
 	f.String("url", "", "public base URL clients use (default https://<addr>, with 0.0.0.0/:: as localhost)")
 	f.StringArray("dns-name", nil, "extra DNS name or IP for the server certificate (repeatable)")
 	f.Duration("token-lifetime", time.Hour, "lifetime of issued access tokens (5m to 24h)")
+	f.Duration("mi-token-lifetime", 24*time.Hour, "lifetime of managed-identity tokens (10m to 24h; Azure's are 24h)")
+	f.Duration("host-cert-lifetime", 24*time.Hour, "lifetime of host agents' client certificates (renewed at half)")
+	f.String("identity-addr", server.DefaultIdentityAddr, "loopback address of the built-in agent's identity endpoint, or \"off\"")
+	f.StringArray("federation-ca-file", nil, "extra CA certificate (PEM) trusted for federated credentials' issuers (repeatable)")
 	f.String("log-level", "info", "debug, info, warn or error")
 	f.String("log-format", "text", "text or json")
 	return cmd
@@ -58,31 +62,45 @@ func resolveServeConfig(f *pflag.FlagSet, lookupEnv func(string) (string, bool))
 		return fl.DefValue
 	}
 	cfg := server.Config{
-		DataDir:   str("data-dir"),
-		Addr:      str("addr"),
-		PublicURL: str("url"),
-		LogLevel:  str("log-level"),
-		LogFormat: str("log-format"),
+		DataDir:      str("data-dir"),
+		Addr:         str("addr"),
+		PublicURL:    str("url"),
+		LogLevel:     str("log-level"),
+		LogFormat:    str("log-format"),
+		IdentityAddr: str("identity-addr"),
 	}
-	if f.Changed("dns-name") {
-		cfg.DNSNames, _ = f.GetStringArray("dns-name")
-	} else if v, ok := lookupEnv(envName("dns-name")); ok {
-		for n := range strings.SplitSeq(v, ",") {
-			if n = strings.TrimSpace(n); n != "" {
-				cfg.DNSNames = append(cfg.DNSNames, n)
+	list := func(name string) []string {
+		if f.Changed(name) {
+			v, _ := f.GetStringArray(name)
+			return v
+		}
+		var out []string
+		if v, ok := lookupEnv(envName(name)); ok {
+			for n := range strings.SplitSeq(v, ",") {
+				if n = strings.TrimSpace(n); n != "" {
+					out = append(out, n)
+				}
 			}
 		}
+		return out
 	}
-	if f.Changed("token-lifetime") {
-		cfg.TokenLifetime, _ = f.GetDuration("token-lifetime")
-	} else {
-		lt := str("token-lifetime")
-		d, err := time.ParseDuration(lt)
-		if err != nil {
-			errs = append(errs, fmt.Sprintf("%s=%q is not a duration such as 1h or 30m", envName("token-lifetime"), lt))
+	duration := func(name string) time.Duration {
+		if f.Changed(name) {
+			d, _ := f.GetDuration(name)
+			return d
 		}
-		cfg.TokenLifetime = d
+		v := str(name)
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("%s=%q is not a duration such as 1h or 30m", envName(name), v))
+		}
+		return d
 	}
+	cfg.DNSNames = list("dns-name")
+	cfg.FederationCAFiles = list("federation-ca-file")
+	cfg.TokenLifetime = duration("token-lifetime")
+	cfg.ManagedIdentityTokenLifetime = duration("mi-token-lifetime")
+	cfg.HostCertLifetime = duration("host-cert-lifetime")
 	if cfg.PublicURL == "" {
 		cfg.PublicURL = publicURLFor(cfg.Addr)
 	}

@@ -19,7 +19,25 @@ type Config struct {
 	TokenLifetime time.Duration // access tokens for people and applications
 	LogLevel      string        // debug, info, warn, error
 	LogFormat     string        // text or json
+
+	// ManagedIdentityTokenLifetime is the lifetime of managed-identity
+	// tokens (Azure's are 24 hours).
+	ManagedIdentityTokenLifetime time.Duration
+	// HostCertLifetime is the lifetime of host agents' client certificates;
+	// agents renew at half of it.
+	HostCertLifetime time.Duration
+	// IdentityAddr is where the built-in agent serves the App Service
+	// identity endpoint for apps run on this machine; "off" disables the
+	// built-in agent.
+	IdentityAddr string
+	// FederationCAFiles are extra CA certificates (PEM) trusted when
+	// fetching external issuers' OIDC documents for federated credentials,
+	// besides the system roots and Lanyard's own CA.
+	FederationCAFiles []string
 }
+
+// IdentityAddrOff disables the built-in agent.
+const IdentityAddrOff = "off"
 
 // Defaults fills zero fields.
 func (c *Config) Defaults() {
@@ -35,6 +53,15 @@ func (c *Config) Defaults() {
 	if c.TokenLifetime == 0 {
 		c.TokenLifetime = time.Hour
 	}
+	if c.ManagedIdentityTokenLifetime == 0 {
+		c.ManagedIdentityTokenLifetime = 24 * time.Hour
+	}
+	if c.HostCertLifetime == 0 {
+		c.HostCertLifetime = 24 * time.Hour
+	}
+	if c.IdentityAddr == "" {
+		c.IdentityAddr = DefaultIdentityAddr
+	}
 	if c.LogLevel == "" {
 		c.LogLevel = "info"
 	}
@@ -42,6 +69,9 @@ func (c *Config) Defaults() {
 		c.LogFormat = "text"
 	}
 }
+
+// DefaultIdentityAddr is the built-in agent's App Service endpoint.
+const DefaultIdentityAddr = "127.0.0.1:42356"
 
 // DefaultPublicURL derives the URL clients reach addr at: a wildcard host
 // becomes localhost, since a certificate cannot name "0.0.0.0".
@@ -70,6 +100,21 @@ func (c Config) Validate() error {
 	}
 	if c.TokenLifetime < 5*time.Minute || c.TokenLifetime > 24*time.Hour {
 		errs = append(errs, fmt.Errorf("token lifetime %s must be between 5m and 24h (MSAL never caches tokens that live 5 minutes or less)", c.TokenLifetime))
+	}
+	if c.ManagedIdentityTokenLifetime < 10*time.Minute || c.ManagedIdentityTokenLifetime > 24*time.Hour {
+		errs = append(errs, fmt.Errorf("managed-identity token lifetime %s must be between 10m and 24h", c.ManagedIdentityTokenLifetime))
+	}
+	if c.HostCertLifetime < 2*time.Minute || c.HostCertLifetime > 30*24*time.Hour {
+		errs = append(errs, fmt.Errorf("host certificate lifetime %s must be between 2m and 720h", c.HostCertLifetime))
+	}
+	if c.IdentityAddr != IdentityAddrOff {
+		if host, _, err := net.SplitHostPort(c.IdentityAddr); err != nil {
+			errs = append(errs, fmt.Errorf("identity endpoint address %q: %w", c.IdentityAddr, err))
+		} else if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+			// The App Service protocol is plain HTTP guarded only by the
+			// per-process header: it must never leave the machine.
+			errs = append(errs, fmt.Errorf("identity endpoint address %q must be a loopback IP address (or %q)", c.IdentityAddr, IdentityAddrOff))
+		}
 	}
 	switch strings.ToLower(c.LogLevel) {
 	case "debug", "info", "warn", "error":

@@ -29,7 +29,7 @@ func start(t *testing.T, dataDir string) *running {
 		t.Fatal(err)
 	}
 	url := "https://" + ln.Addr().String()
-	cfg := server.Config{DataDir: dataDir, Addr: ln.Addr().String(), PublicURL: url}
+	cfg := server.Config{DataDir: dataDir, Addr: ln.Addr().String(), PublicURL: url, IdentityAddr: "127.0.0.1:0"}
 	ctx, cancel := context.WithCancel(context.Background())
 	srv, err := server.New(ctx, cfg)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/lanyardhq/lanyard/internal/access"
 	"github.com/lanyardhq/lanyard/internal/arm"
 	"github.com/lanyardhq/lanyard/internal/directory"
+	"github.com/lanyardhq/lanyard/internal/hosts"
 	"github.com/lanyardhq/lanyard/internal/resources"
 	"github.com/lanyardhq/lanyard/internal/tokens"
 )
@@ -20,6 +21,7 @@ type surface struct {
 	directory *directory.Handler
 	resources *resources.Handler
 	access    *access.Handler
+	hosts     *hosts.Handler
 	// requireToken authenticates management-plane requests.
 	requireToken func(http.Handler) http.Handler
 	ready        func(*http.Request) error
@@ -61,6 +63,9 @@ func routes(s surface) http.Handler {
 
 	// Token service (Entra-shaped): OIDC discovery, JWKS, token endpoint.
 	s.tokens.Routes(mux)
+	// Host agents: CA download, join, renew (mutual TLS), and the fabric
+	// API through which agents obtain managed-identity tokens.
+	s.hosts.Routes(mux)
 
 	// Everything below needs a management-plane bearer token.
 	authed := http.NewServeMux()
@@ -71,6 +76,7 @@ func routes(s surface) http.Handler {
 	rt := arm.NewRouter()
 	s.resources.Register(rt) // subscriptions, groups, identities, sites, VMs, storage, vaults
 	s.access.Register(rt)    // roleDefinitions, roleAssignments, permissions
+	s.hosts.Register(rt)     // virtualMachines/{vm}/joinToken, /revokeAgent
 	armHandler := s.requireToken(rt)
 
 	return recoverPanics(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

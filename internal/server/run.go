@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/lanyardhq/lanyard/internal/access"
+	"github.com/lanyardhq/lanyard/internal/agent"
 	"github.com/lanyardhq/lanyard/internal/authn"
 	"github.com/lanyardhq/lanyard/internal/directory"
 	"github.com/lanyardhq/lanyard/internal/pki"
@@ -46,13 +47,16 @@ func Run(ctx context.Context, cfg Config) error {
 
 // Server is a composed, not yet serving Lanyard.
 type Server struct {
-	cfg     Config
-	tenant  tenant
-	closers []func() error
-	handler http.Handler
-	tls     *tls.Config
-	index   *rbac.Index
-	caFile  string
+	cfg      Config
+	tenant   tenant
+	closers  []func() error
+	handler  http.Handler
+	tls      *tls.Config
+	index    *rbac.Index
+	caFile   string
+	identity identityParts
+	// agentCh receives the built-in agent once it listens (tests).
+	agentCh chan *agent.Agent
 }
 
 // New opens the data directory and composes every component.
@@ -84,7 +88,12 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		s.Close()
 		return nil, err
 	}
-	s.tls = &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}
+	// Host agents authenticate with client certificates from the same CA;
+	// everyone else presents none and authenticates with bearer tokens.
+	s.tls = &tls.Config{
+		MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert},
+		ClientAuth: tls.VerifyClientCertIfGiven, ClientCAs: ca.CertPool(),
+	}
 
 	if s.tenant, err = bootstrap(ctx, st, cfg.DataDir, now); err != nil {
 		s.Close()
@@ -106,6 +115,11 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	issuer := tokens.NewIssuer(keys, issuerURL, s.tenant.TenantID, now)
 	verifier := tokens.NewVerifier(keys, issuerURL, now)
 	dir := directory.New(st, s.index, s.index, now)
+	if s.identity, err = newIdentityParts(cfg, st, ca, issuer, s.index, now); err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.agentCh = make(chan *agent.Agent, 1)
 
 	s.handler = routes(surface{
 		info: info{
@@ -120,6 +134,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		resources: resources.New(resources.Config{
 			Store: st, Authz: s.index, Sync: s.index, TenantID: s.tenant.TenantID, BaseURL: base, Now: now,
 		}),
+		hosts:        s.identity.hosts,
 		access:       access.New(access.Config{Store: st, Index: s.index, Now: now, BaseURL: base}),
 		requireToken: authn.Middleware(verifier, tokens.ManagementAudiences, base+"/"+s.tenant.TenantID),
 		ready:        func(r *http.Request) error { return st.Ping(r.Context()) },
@@ -168,6 +183,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 			defer cancel()
 			return hs.Shutdown(sctx)
 		},
+		s.runAgent,
 		func(ctx context.Context) error {
 			if err := s.index.Run(ctx); err != nil && ctx.Err() == nil {
 				return err
@@ -176,6 +192,23 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		},
 	)
 }
+
+// Agent returns the built-in agent once it listens (nil if it is off or
+// ctx ends first).
+func (s *Server) Agent(ctx context.Context) *agent.Agent {
+	if s.cfg.IdentityAddr == IdentityAddrOff {
+		return nil
+	}
+	select {
+	case a := <-s.agentCh:
+		s.agentCh <- a
+		return a
+	case <-ctx.Done():
+		return nil
+	}
+}
+
+func (s *Server) agentReady(a *agent.Agent) { s.agentCh <- a }
 
 // Close releases the store.
 func (s *Server) Close() error {

@@ -1,0 +1,62 @@
+package server
+
+import (
+	"context"
+	"path/filepath"
+	"time"
+
+	"github.com/lanyardhq/lanyard/internal/agent"
+	"github.com/lanyardhq/lanyard/internal/fabric"
+	"github.com/lanyardhq/lanyard/internal/hosts"
+	"github.com/lanyardhq/lanyard/internal/msi"
+	"github.com/lanyardhq/lanyard/internal/pki"
+	"github.com/lanyardhq/lanyard/internal/rbac"
+	"github.com/lanyardhq/lanyard/internal/store"
+	"github.com/lanyardhq/lanyard/internal/tokens"
+)
+
+// AgentSocket is the built-in agent's session socket inside the data
+// directory; `lanyard run` looks for it there by default.
+const AgentSocket = "agent.sock"
+
+// identityParts are the managed-identity components: token issuance for
+// hosts (msi), host enrolment (hosts) and the agent built into serve.
+type identityParts struct {
+	msi   *msi.Service
+	hosts *hosts.Handler
+}
+
+func newIdentityParts(cfg Config, st store.Store, ca *pki.CA, issuer *tokens.Issuer, authz rbac.Authorizer, now func() time.Time) (identityParts, error) {
+	m, err := msi.New(msi.Config{Store: st, Issuer: issuer, Lifetime: cfg.ManagedIdentityTokenLifetime, Now: now})
+	if err != nil {
+		return identityParts{}, err
+	}
+	hs, err := hosts.New(hosts.Config{
+		Store: st, CA: ca, Authz: authz, Fabric: m.For,
+		CertLifetime: cfg.HostCertLifetime, Now: now,
+	})
+	if err != nil {
+		return identityParts{}, err
+	}
+	return identityParts{msi: m, hosts: hosts.NewHandler(hs)}, nil
+}
+
+// runAgent serves the built-in agent for this machine (fabric.LocalHost:
+// apps placed on no host) until ctx ends. It calls the token service in
+// process, so it needs no enrolment.
+func (s *Server) runAgent(ctx context.Context) error {
+	if s.cfg.IdentityAddr == IdentityAddrOff {
+		return nil
+	}
+	a, err := agent.New(agent.Config{
+		Fabric:       s.identity.msi.For(fabric.LocalHost),
+		HostID:       fabric.LocalHost,
+		IdentityAddr: s.cfg.IdentityAddr,
+		SocketPath:   filepath.Join(s.cfg.DataDir, AgentSocket),
+	})
+	if err != nil {
+		return err
+	}
+	s.agentReady(a)
+	return a.Serve(ctx)
+}
