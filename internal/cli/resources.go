@@ -45,6 +45,7 @@ func newIdentityCommand(a *app) *cobra.Command {
 	cmd := &cobra.Command{Use: "identity", Short: "Manage user-assigned managed identities"}
 	cmd.AddCommand(simpleCreate(a, identityType, identityColumns, nil, nil))
 	cmd.AddCommand(crudCommands(a, identityType, identityColumns)...)
+	cmd.AddCommand(newIdentityFederatedCommand(a))
 	return cmd
 }
 
