@@ -76,9 +76,9 @@ secret is shown only this once.`,
 	reset.Flags().BoolVar(&appendCred, "append", false, "keep the existing secrets")
 	reset.MarkFlagRequired("id")
 	credential := &cobra.Command{Use: "credential", Short: "Manage service principal secrets"}
-	credential.AddCommand(reset)
+	credential.AddCommand(withCertificateReset(a, reset))
 
-	cmd.AddCommand(create, credential,
+	cmd.AddCommand(create, credential, newSPFederatedCommand(a),
 		a.graphList("List service principals", "/v1.0/servicePrincipals", nil, spColumns),
 		a.graphShow("show", "Show a service principal by object ID", "/v1.0/servicePrincipals", spColumns),
 		a.graphDelete("Delete a service principal", "/v1.0/servicePrincipals"))
