@@ -186,4 +186,3 @@ func newIdentityFederatedCommand(a *app) *cobra.Command {
 }
 
 var identityFICColumns = cols("Name=name", "Issuer=properties.issuer", "Subject=properties.subject", "Audiences=properties.audiences")
-
