@@ -42,7 +42,7 @@ func newAppCommand(a *app) *cobra.Command {
 	create.Flags().StringArrayVar(&tags, "tags", nil, "tag KEY=VALUE (repeatable)")
 	cmd.AddCommand(create)
 	cmd.AddCommand(crudCommands(a, siteType, appColumns)...)
-	cmd.AddCommand(newAppIdentityCommand(a), newAppConfigCommand(a))
+	cmd.AddCommand(newIdentityAssignCommand(a, siteType), newAppConfigCommand(a))
 	return cmd
 }
 

@@ -91,30 +91,32 @@ func (c *client) identityRef(group, ref string) (system bool, id string, err err
 	return false, parsed.String(), nil
 }
 
-func newAppIdentityCommand(a *app) *cobra.Command {
-	cmd := &cobra.Command{Use: "identity", Short: "Manage an app's managed identities"}
-	cmd.AddCommand(appIdentityChange(a, "assign", true), appIdentityChange(a, "remove", false))
+// newIdentityAssignCommand is `app identity` and `host identity` (az's
+// `webapp identity` and `vm identity`).
+func newIdentityAssignCommand(a *app, t armType) *cobra.Command {
+	cmd := &cobra.Command{Use: "identity", Short: "Manage a " + t.noun + "'s managed identities"}
+	cmd.AddCommand(identityChange(a, t, "assign", true), identityChange(a, t, "remove", false))
 	return cmd
 }
 
-// appIdentityChange builds assign (add=true) and remove: read the site,
+// identityChange builds assign (add=true) and remove: read the resource,
 // compute its new identity block, PATCH it back, print the block.
-func appIdentityChange(a *app, use string, add bool) *cobra.Command {
+func identityChange(a *app, t armType, use string, add bool) *cobra.Command {
 	var gn groupName
 	var system bool
 	var refs []string
-	short := "Assign managed identities to an app (system-assigned when none are named)"
+	short := "Assign managed identities to a " + t.noun + " (system-assigned when none are named)"
 	if !add {
-		short = "Remove managed identities from an app (system-assigned when none are named)"
+		short = "Remove managed identities from a " + t.noun + " (system-assigned when none are named)"
 	}
 	cmd := &cobra.Command{Use: use, Short: short, Args: cobra.ArbitraryArgs,
 		RunE: a.run(func(ctx context.Context, c *client, cmd *cobra.Command) error {
-			id, err := c.id(siteType, gn.group, gn.name)
+			id, err := c.id(t, gn.group, gn.name)
 			if err != nil {
 				return err
 			}
 			var site map[string]any
-			if err := c.call(ctx, http.MethodGet, id, apiVersion(siteType.api), nil, &site); err != nil {
+			if err := c.call(ctx, http.MethodGet, id, apiVersion(t.api), nil, &site); err != nil {
 				return err
 			}
 			old := readIdentity(site)
@@ -137,7 +139,7 @@ func appIdentityChange(a *app, use string, add bool) *cobra.Command {
 				if add {
 					next.user[k] = uid
 				} else if _, ok := next.user[k]; !ok {
-					return fmt.Errorf("identity %q is not assigned to app %q", r, gn.name)
+					return fmt.Errorf("identity %q is not assigned to %s %q", r, t.noun, gn.name)
 				} else {
 					delete(next.user, k)
 				}
@@ -146,7 +148,7 @@ func appIdentityChange(a *app, use string, add bool) *cobra.Command {
 				next.system = add
 			}
 			var out map[string]any
-			if err := c.call(ctx, http.MethodPatch, id, apiVersion(siteType.api), next.patchBody(old), &out); err != nil {
+			if err := c.call(ctx, http.MethodPatch, id, apiVersion(t.api), next.patchBody(old), &out); err != nil {
 				return err
 			}
 			ident, ok := out["identity"]

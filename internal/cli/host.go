@@ -15,7 +15,7 @@ var joinTokenColumns = cols("JoinToken=joinToken", "ExpiresOn=expiresOn")
 
 func newHostCommand(a *app) *cobra.Command {
 	cmd := &cobra.Command{Use: "host", Short: "Manage hosts (Microsoft.Compute/virtualMachines) that run apps"}
-	cmd.AddCommand(newHostCreateCommand(a), newHostJoinTokenCommand(a), newHostRevokeCommand(a))
+	cmd.AddCommand(newHostCreateCommand(a), newHostJoinTokenCommand(a), newHostRevokeCommand(a), newIdentityAssignCommand(a, vmType))
 	cmd.AddCommand(crudCommands(a, vmType, resourceColumns)...)
 	return cmd
 }
