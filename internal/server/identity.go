@@ -2,11 +2,16 @@ package server
 
 import (
 	"context"
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/lanyardhq/lanyard/internal/agent"
 	"github.com/lanyardhq/lanyard/internal/fabric"
+	"github.com/lanyardhq/lanyard/internal/federation"
 	"github.com/lanyardhq/lanyard/internal/hosts"
 	"github.com/lanyardhq/lanyard/internal/msi"
 	"github.com/lanyardhq/lanyard/internal/pki"
@@ -59,4 +64,32 @@ func (s *Server) runAgent(ctx context.Context) error {
 	}
 	s.agentReady(a)
 	return a.Serve(ctx)
+}
+
+// newFederation trusts the system roots, Lanyard's own CA (so a managed
+// identity's Lanyard token can be another app's federated credential) and
+// the operator's extra CA files.
+func newFederation(cfg Config, ca *pki.CA, now func() time.Time) (*federation.Fetcher, error) {
+	roots := []*x509.Certificate{ca.Certificate()}
+	for _, f := range cfg.FederationCAFiles {
+		pemBytes, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("federation CA file: %w", err)
+		}
+		n := 0
+		for block, rest := pem.Decode(pemBytes); block != nil; block, rest = pem.Decode(rest) {
+			if block.Type != "CERTIFICATE" {
+				continue
+			}
+			c, err := x509.ParseCertificate(block.Bytes)
+			if err != nil {
+				return nil, fmt.Errorf("federation CA file %s: %w", f, err)
+			}
+			roots, n = append(roots, c), n+1
+		}
+		if n == 0 {
+			return nil, fmt.Errorf("federation CA file %s holds no PEM certificate", f)
+		}
+	}
+	return federation.New(federation.Config{ExtraRoots: roots, Now: now})
 }

@@ -120,6 +120,11 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.agentCh = make(chan *agent.Agent, 1)
+	fed, err := newFederation(cfg, ca, now)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
 
 	s.handler = routes(surface{
 		info: info{
@@ -129,6 +134,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		tokens: tokens.NewHandler(tokens.Config{
 			BaseURL: base, TenantID: s.tenant.TenantID, Issuer: issuer, Keys: keys, Auth: dir,
 			UserLifetime: cfg.TokenLifetime, AppLifetime: cfg.TokenLifetime, Now: now,
+			Clients: st, Federation: fed,
 		}),
 		directory: directory.NewHandler(dir),
 		resources: resources.New(resources.Config{
