@@ -160,7 +160,7 @@ func TestServerFailure(t *testing.T) {
 		imdsCode          string
 	}{
 		{errors.New("dial tcp: connection refused"), 500, 500, "unknown"},
-		{fabric.Errorf(fabric.CodeUnauthorized, "certificate revoked"), 500, 500, "unknown"},
+		{fabric.Errorf(fabric.CodeUnauthorized, "certificate revoked"), 403, 403, "host_not_enrolled"}, // not retried by either SDK
 		{fabric.Errorf(fabric.CodeServerError, "db down"), 500, 500, "unknown"},
 		{fabric.Errorf(fabric.CodeResourceNotFound, "app deleted"), 400, 400, "invalid_request"},
 		{fabric.Errorf(fabric.CodeInvalidRequest, "bad id"), 400, 400, "invalid_request"},

@@ -26,6 +26,13 @@ func (a *Agent) classify(err error, resource, audience string) failure {
 		return failure{code: codeTooManyRequests, message: "too many token requests on this host; retry later", retryAfter: retryAfterSeconds(lim.after)}
 	case errors.As(err, &fe) && fe.Code != fabric.CodeServerError && fe.Code != fabric.CodeUnauthorized:
 		return failure{code: fe.Code, message: fe.Message}
+	case errors.As(err, &fe) && fe.Code == fabric.CodeUnauthorized:
+		// The server no longer accepts this host (revoked, VM deleted,
+		// certificate expired): retrying cannot help, so answer 403, which
+		// neither protocol's SDK retries (500 would make the IMDS client
+		// retry for a minute).
+		a.cfg.Logger.Error("agent: the server refused this host's certificate; re-join the host", "host", a.cfg.HostID, "err", err)
+		return failure{code: codeHostNotEnrolled, message: "this host's agent is no longer enrolled with the Lanyard server; the operator must re-join it"}
 	case errors.Is(err, context.Canceled):
 		// The client went away while waiting; nobody reads this answer.
 		return failure{code: fabric.CodeServerError, message: "request cancelled"}
@@ -36,7 +43,10 @@ func (a *Agent) classify(err error, resource, audience string) failure {
 	return failure{code: fabric.CodeServerError, message: "failed to obtain a token from the Lanyard server"}
 }
 
-const codeTooManyRequests = "too_many_requests"
+const (
+	codeTooManyRequests = "too_many_requests"
+	codeHostNotEnrolled = "host_not_enrolled"
+)
 
 // appServiceStatus: App Service's SDKs fail on any non-200 (§1.7), so
 // every client error, including an app that vanished, is a 400.
@@ -44,6 +54,8 @@ func (f failure) appServiceStatus() int {
 	switch f.code {
 	case codeTooManyRequests:
 		return http.StatusTooManyRequests
+	case codeHostNotEnrolled:
+		return http.StatusForbidden
 	case fabric.CodeServerError:
 		return http.StatusInternalServerError
 	}

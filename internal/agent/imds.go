@@ -103,6 +103,8 @@ func (f failure) imds() (int, string, string) {
 		return http.StatusTooManyRequests, codeTooManyRequests, f.message
 	case fabric.CodeServerError:
 		return http.StatusInternalServerError, "unknown", f.message
+	case codeHostNotEnrolled:
+		return http.StatusForbidden, codeHostNotEnrolled, f.message
 	case fabric.CodeIdentityNotFound, fabric.CodeResourceNotFound:
 		return http.StatusBadRequest, fabric.CodeInvalidRequest, "Identity not found"
 	case fabric.CodeInvalidResource:
