@@ -48,7 +48,7 @@ else ./lanyard-data/agent.sock (lanyard serve), else ./lanyard-agent/agent.sock.
 				return err
 			}
 			if code != 0 {
-				os.Exit(code) // the child's status is the answer; there is no error to print
+				return exitError(code)
 			}
 			return nil
 		},
@@ -59,6 +59,30 @@ else ./lanyard-data/agent.sock (lanyard serve), else ./lanyard-agent/agent.sock.
 	cmd.Flags().StringVar(&socket, "socket", "", "the agent's session socket")
 	_ = cmd.MarkFlagRequired("app")
 	return cmd
+}
+
+// exitError is a child's non-zero exit status on its way out of `lanyard
+// run`. Returning it (rather than calling os.Exit in RunE) lets deferred
+// cleanup run and tests see the status; main turns it into the process's.
+type exitError int
+
+func (e exitError) Error() string { return fmt.Sprintf("the command exited with status %d", int(e)) }
+func (e exitError) ExitCode() int { return int(e) }
+
+// ExitCode is what main does with the error a command returned: nil is 0;
+// an error that is itself an exit status (ExitCode() int, not wrapped: a
+// wrapped one was meant as an error message) exits with it silently, since
+// the child already said what it had to say; anything else is printed as
+// "ERROR: <message>" to stderr and is 1.
+func ExitCode(err error, stderr io.Writer) int {
+	if err == nil {
+		return 0
+	}
+	if ec, ok := err.(interface{ ExitCode() int }); ok && ec.ExitCode() > 0 {
+		return ec.ExitCode()
+	}
+	fmt.Fprintf(stderr, "ERROR: %s\n", err)
+	return 1
 }
 
 func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -245,6 +246,62 @@ func TestFindSocket(t *testing.T) {
 		got, err := findSocket(tc.flag, env(tc.env), has(tc.exists...))
 		if got != tc.want || (tc.want == "") != (err != nil) {
 			t.Errorf("%s: %q, %v; want %q", tc.name, got, err, tc.want)
+		}
+	}
+}
+
+// `lanyard run` hands the child's status back as an error that main turns
+// into its own exit status without printing anything.
+func TestRunCommandReturnsChildStatus(t *testing.T) {
+	_, sock := startRunAgent(t)
+	tests := []struct {
+		script     string
+		wantCode   int
+		wantStderr string
+	}{
+		{"exit 0", 0, ""},
+		{"exit 3", 3, ""},
+		{"exit 255", 255, ""},
+		{"kill -TERM $$", 128 + int(syscall.SIGTERM), ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.script, func(t *testing.T) {
+			cmd := NewRootCommand()
+			cmd.SetArgs([]string{"run", "--socket", sock, "--app", "web1", "--", "sh", "-c", tc.script})
+			err := cmd.ExecuteContext(context.Background())
+			var stderr bytes.Buffer
+			if got := ExitCode(err, &stderr); got != tc.wantCode || stderr.String() != tc.wantStderr {
+				t.Errorf("ExitCode(%v) = %d, stderr %q; want %d, %q", err, got, stderr.String(), tc.wantCode, tc.wantStderr)
+			}
+		})
+	}
+	// No session: an error to print, status 1, and the command never ran.
+	cmd := NewRootCommand()
+	cmd.SetArgs([]string{"run", "--socket", sock, "--app", "elsewhere", "--", "sh", "-c", "exit 9"})
+	var stderr bytes.Buffer
+	if got := ExitCode(cmd.ExecuteContext(context.Background()), &stderr); got != 1 || !strings.HasPrefix(stderr.String(), "ERROR: ") || !strings.Contains(stderr.String(), "not placed on this host") {
+		t.Errorf("refused session: status %d, stderr %q", got, stderr.String())
+	}
+}
+
+func TestExitCode(t *testing.T) {
+	tests := []struct {
+		name       string
+		err        error
+		want       int
+		wantStderr string
+	}{
+		{"success", nil, 0, ""},
+		{"plain error", errors.New("boom"), 1, "ERROR: boom\n"},
+		{"child status", exitError(42), 42, ""},
+		// Wrapping turns a status into a message: printed, status 1.
+		{"wrapped status", fmt.Errorf("ctx: %w", exitError(42)), 1, "ERROR: ctx: the command exited with status 42\n"},
+		{"non-positive status", exitError(-1), 1, "ERROR: the command exited with status -1\n"},
+	}
+	for _, tc := range tests {
+		var stderr bytes.Buffer
+		if got := ExitCode(tc.err, &stderr); got != tc.want || stderr.String() != tc.wantStderr {
+			t.Errorf("%s: ExitCode = %d, stderr %q; want %d, %q", tc.name, got, stderr.String(), tc.want, tc.wantStderr)
 		}
 	}
 }
