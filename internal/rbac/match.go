@@ -98,7 +98,6 @@ func globFold(pat, seg, s string) bool {
 		switch {
 		case p < len(pat) && pat[p] == '*':
 			star, mark = p, i
-			p++
 			if !segStop(seg, star, s, i) && !retry(seg, star, s, &mark) {
 				return false
 			}

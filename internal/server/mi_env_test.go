@@ -74,7 +74,7 @@ func (e *miEnv) verify(tok azcore.AccessToken) map[string]any {
 			e.t.Fatal(err)
 		}
 	}
-	jws, err := jose.ParseSigned(tok.Token, []jose.SignatureAlgorithm{jose.RS256, jose.ES256})
+	jws, err := jose.ParseSignedCompact(tok.Token, []jose.SignatureAlgorithm{jose.RS256, jose.ES256})
 	if err != nil {
 		e.t.Fatalf("parse token: %v", err)
 	}
