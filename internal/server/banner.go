@@ -25,6 +25,9 @@ func (s *Server) printBanner(w io.Writer, listening string) {
 	if s.tenant.Created {
 		fmt.Fprintf(w, "  administrator:        %s, initial password in %s\n", s.tenant.AdminUser, abs(filepath.Join(s.cfg.DataDir, AdminPasswordFile)))
 	}
+	if s.cfg.IdentityAddr != IdentityAddrOff {
+		fmt.Fprintf(w, "  identity endpoint:    http://%s/msi/token for apps on this machine (lanyard run --app NAME -- CMD)\n", s.cfg.IdentityAddr)
+	}
 	fmt.Fprintf(w, "Sign in:\n  lanyard login --server %s --ca-file %s --username %s --password-file %s\n",
 		s.cfg.PublicURL, abs(s.caFile), s.tenant.AdminUser, abs(filepath.Join(s.cfg.DataDir, AdminPasswordFile)))
 }
