@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/lanyardhq/lanyard/internal/atomicfile"
 )
 
 // Profile is what `lanyard login` remembers. It holds a bearer token, so it
@@ -84,28 +86,7 @@ func saveProfile(prof *Profile) error {
 	if err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(dir, ".profile-*.json")
-	if err != nil {
-		return fmt.Errorf("writing the profile: %w", err)
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // no-op after a successful rename
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return fmt.Errorf("writing the profile: %w", err)
-	}
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return fmt.Errorf("writing the profile: %w", err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("writing the profile: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("writing the profile: %w", err)
-	}
-	if err := os.Rename(tmp, p); err != nil {
+	if err := atomicfile.Write(p, b, 0o600); err != nil {
 		return fmt.Errorf("writing the profile: %w", err)
 	}
 	return nil

@@ -12,6 +12,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/lanyardhq/lanyard/internal/atomicfile"
 )
 
 // Files inside the state directory.
@@ -100,27 +102,7 @@ func pemBytes(typ string, der []byte) []byte {
 // writeFileAtomic writes dir/name through a temporary file and a rename, so
 // readers (and a restart after a crash) see the old or the new content.
 func writeFileAtomic(dir, name string, data []byte, mode os.FileMode) error {
-	tmp, err := os.CreateTemp(dir, "."+name+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(mode); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), filepath.Join(dir, name))
+	return atomicfile.Write(filepath.Join(dir, name), data, mode)
 }
 
 // ensureDir creates the state directory 0700, or checks an existing one is

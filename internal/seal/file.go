@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/lanyardhq/lanyard/internal/atomicfile"
 )
 
 // LoadOrCreate reads the master key from path, creating it (32 random bytes,
@@ -61,29 +63,9 @@ func createKey(path string) ([]byte, error) {
 	if _, err := rand.Read(key); err != nil {
 		return nil, fmt.Errorf("seal: master key: %w", err)
 	}
-	// Write to a temporary file and link it into place, so a crash never
-	// leaves a short key file behind and a concurrent creator gets ErrExist.
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".master-key-*")
-	if err != nil {
-		return nil, fmt.Errorf("seal: master key: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return nil, fmt.Errorf("seal: master key: %w", err)
-	}
-	if _, err := tmp.Write(key); err != nil {
-		tmp.Close()
-		return nil, fmt.Errorf("seal: master key: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return nil, fmt.Errorf("seal: master key: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return nil, fmt.Errorf("seal: master key: %w", err)
-	}
-	if err := os.Link(tmp.Name(), path); err != nil {
+	// Linked into place complete, so a crash never leaves a short key file
+	// behind and a concurrent creator gets ErrExist.
+	if err := atomicfile.Create(path, key, 0o600); err != nil {
 		return nil, fmt.Errorf("seal: master key: %w", err)
 	}
 	return key, nil

@@ -5,12 +5,12 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/lanyardhq/lanyard/internal/atomicfile"
 	"github.com/lanyardhq/lanyard/internal/directory"
 	"github.com/lanyardhq/lanyard/internal/rbac"
 	"github.com/lanyardhq/lanyard/internal/store"
@@ -110,25 +110,5 @@ func readTenant(ctx context.Context, st store.Meta) (tenant, error) {
 
 // writeSecretFile writes data to path with mode 0600, atomically.
 func writeSecretFile(path, data string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.WriteString(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.Write(path, []byte(data), 0o600)
 }

@@ -1,0 +1,4 @@
+// Package atomicfile writes files that must never be seen half-written: keys,
+// certificates, the admin password, profiles and enrolment state. A crash
+// leaves either the old content or the new, never a truncated file.
+package atomicfile
