@@ -1,12 +1,16 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -15,6 +19,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
 	"github.com/lanyardhq/lanyard/internal/cli"
+	"github.com/lanyardhq/lanyard/internal/server"
 )
 
 // The test binary doubles as the programs the end-to-end tests run as
@@ -93,4 +98,40 @@ func execDAC(entered time.Time) int {
 	out, _ := json.Marshal(dacResult{Token: tok.Token, ElapsedSinceStartNs: now.Sub(start).Nanoseconds(), GetTokenNs: now.Sub(called).Nanoseconds()})
 	fmt.Println(string(out))
 	return 0
+}
+
+// TestRunExitStatus runs `lanyard run` as a process against serve's
+// built-in agent: its exit status is the child's, with nothing printed;
+// a refused session is an error message and status 1, the child never run.
+func TestRunExitStatus(t *testing.T) {
+	e := newMIEnv(t)
+	mustRun(t, "app", "create", "-g", e.rg, "-n", "web")
+	sock := filepath.Join(e.dataDir, server.AgentSocket)
+	marker := filepath.Join(t.TempDir(), "ran")
+	tests := []struct {
+		app, script string
+		want        int
+		wantStderr  string
+	}{
+		{"web", "exit 0", 0, ""},
+		{"web", "exit 7", 7, ""},
+		{"web", "kill -KILL $$", 128 + int(syscall.SIGKILL), ""},
+		{"web", `[ -n "$IDENTITY_HEADER" ] && exit 12`, 12, ""},
+		{"nope", "touch " + marker, 1, "ERROR: "},
+	}
+	for _, tc := range tests {
+		t.Run(tc.app+": "+tc.script, func(t *testing.T) {
+			cmd := exec.Command(os.Args[0], "run", "--socket", sock, "--app", tc.app, "--", "sh", "-c", tc.script)
+			cmd.Env = append(os.Environ(), execEnv+"=cli")
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			err := cmd.Run()
+			if code := cmd.ProcessState.ExitCode(); code != tc.want || !strings.HasPrefix(stderr.String(), tc.wantStderr) || (tc.wantStderr == "") != (stderr.Len() == 0) {
+				t.Fatalf("exit %d (%v), stderr %q; want %d, %q", code, err, stderr.String(), tc.want, tc.wantStderr)
+			}
+		})
+	}
+	if _, err := os.Stat(marker); err == nil {
+		t.Fatal("the command ran without a session")
+	}
 }
