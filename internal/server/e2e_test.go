@@ -22,7 +22,7 @@ type running struct {
 	caFile string
 }
 
-func start(t *testing.T, dataDir string) *running {
+func start(t testing.TB, dataDir string) *running {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -48,7 +48,7 @@ func start(t *testing.T, dataDir string) *running {
 }
 
 // lanyard runs one CLI command in-process and returns its stdout.
-func lanyard(t *testing.T, args ...string) (string, error) {
+func lanyard(t testing.TB, args ...string) (string, error) {
 	t.Helper()
 	cmd := cli.NewRootCommand()
 	var out, errOut bytes.Buffer
@@ -59,7 +59,7 @@ func lanyard(t *testing.T, args ...string) (string, error) {
 	return out.String(), err
 }
 
-func mustRun(t *testing.T, args ...string) string {
+func mustRun(t testing.TB, args ...string) string {
 	t.Helper()
 	out, err := lanyard(t, args...)
 	if err != nil {
@@ -68,7 +68,7 @@ func mustRun(t *testing.T, args ...string) string {
 	return out
 }
 
-func decode(t *testing.T, s string) map[string]any {
+func decode(t testing.TB, s string) map[string]any {
 	t.Helper()
 	var v map[string]any
 	if err := json.Unmarshal([]byte(s), &v); err != nil {

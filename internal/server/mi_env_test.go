@@ -114,7 +114,7 @@ func (e *miEnv) wantToken(tok azcore.AccessToken, aud, oid, mirid string) {
 
 // session opens an App Service session on an agent's socket, as
 // `lanyard run` does, and returns what the child process would get.
-func session(t *testing.T, socket, app string) (agent.SessionInfo, error) {
+func session(t testing.TB, socket, app string) (agent.SessionInfo, error) {
 	t.Helper()
 	c := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
 		return (&net.Dialer{}).DialContext(ctx, "unix", socket)

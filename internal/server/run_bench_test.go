@@ -1,14 +1,10 @@
 package server_test
 
 import (
-	"bufio"
 	"bytes"
-	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,8 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lanyardhq/lanyard/internal/agent"
-	"github.com/lanyardhq/lanyard/internal/cli"
 	"github.com/lanyardhq/lanyard/internal/server"
 )
 
@@ -34,13 +28,15 @@ import (
 // IDENTITY_HEADER (no `lanyard run` in between).
 func BenchmarkRunToFirstToken(b *testing.B) {
 	dataDir := b.TempDir()
-	url, caFile := benchServer(b, dataDir)
+	s := start(b, dataDir)
+	b.Cleanup(s.stop)
+	url, caFile := s.url, s.caFile
 	b.Setenv("LANYARD_CONFIG_DIR", b.TempDir())
-	benchCLI(b, "login", "--server", url, "--ca-file", caFile, "--username", server.AdminUserName,
+	mustRun(b, "login", "--server", url, "--ca-file", caFile, "--username", server.AdminUserName,
 		"--password-file", filepath.Join(dataDir, server.AdminPasswordFile))
-	benchCLI(b, "group", "create", "-n", "bench")
-	benchCLI(b, "app", "create", "-g", "bench", "-n", "web")
-	benchCLI(b, "app", "identity", "assign", "-g", "bench", "-n", "web", "--system-assigned")
+	mustRun(b, "group", "create", "-n", "bench")
+	mustRun(b, "app", "create", "-g", "bench", "-n", "web")
+	mustRun(b, "app", "identity", "assign", "-g", "bench", "-n", "web", "--system-assigned")
 	sock := filepath.Join(dataDir, server.AgentSocket)
 	self, err := os.Executable()
 	if err != nil {
@@ -57,7 +53,11 @@ func BenchmarkRunToFirstToken(b *testing.B) {
 		})
 	})
 	b.Run("direct", func(b *testing.B) {
-		endpoint, header := benchSession(b, sock, "web")
+		info, err := session(b, sock, "web")
+		if err != nil {
+			b.Fatal(err)
+		}
+		endpoint, header := info.IdentityEndpoint, info.IdentityHeader
 		env := slices.Concat(base, []string{execEnv + "=dac", "IDENTITY_ENDPOINT=" + endpoint, "IDENTITY_HEADER=" + header})
 		measure(b, "direct", func(scope string) *exec.Cmd {
 			cmd := exec.Command(self)
@@ -139,56 +139,4 @@ func workloadEnv() []string {
 		env = append(env, kv)
 	}
 	return env
-}
-
-// benchServer is start() for benchmarks: a real server on a loopback port.
-func benchServer(b *testing.B, dataDir string) (url, caFile string) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	url = "https://" + ln.Addr().String()
-	ctx, cancel := context.WithCancel(context.Background())
-	srv, err := server.New(ctx, server.Config{DataDir: dataDir, Addr: ln.Addr().String(), PublicURL: url, IdentityAddr: "127.0.0.1:0"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
-	b.Cleanup(func() { cancel(); <-done; srv.Close() })
-	return url, srv.CAFile()
-}
-
-func benchCLI(b *testing.B, args ...string) {
-	cmd := cli.NewRootCommand()
-	cmd.SetOut(&bytes.Buffer{})
-	cmd.SetArgs(args)
-	if err := cmd.Execute(); err != nil {
-		b.Fatalf("lanyard %s: %v", strings.Join(args, " "), err)
-	}
-}
-
-// benchSession opens a session on the agent's socket for the benchmark's
-// duration, as `lanyard run` does, and returns what its child would get.
-func benchSession(b *testing.B, socket, app string) (endpoint, header string) {
-	hc := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
-		return (&net.Dialer{}).DialContext(ctx, "unix", socket)
-	}}}
-	ctx, cancel := context.WithCancel(context.Background())
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, "http://agent"+agent.SessionsPath, strings.NewReader(`{"app":`+jsonString(app)+`}`))
-	resp, err := hc.Do(req)
-	if err != nil {
-		cancel()
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { cancel(); resp.Body.Close() })
-	line, err := bufio.NewReader(resp.Body).ReadBytes('\n')
-	var info agent.SessionInfo
-	if err == nil {
-		err = json.Unmarshal(line, &info)
-	}
-	if err != nil || resp.StatusCode != http.StatusOK {
-		b.Fatalf("session: %d %v %s", resp.StatusCode, err, line)
-	}
-	return info.IdentityEndpoint, info.IdentityHeader
 }
