@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -40,6 +41,9 @@ command line wins over the environment, which wins over the default.`,
 	f.Duration("mi-token-lifetime", 24*time.Hour, "lifetime of managed-identity tokens (10m to 24h; Azure's are 24h)")
 	f.Duration("host-cert-lifetime", 24*time.Hour, "lifetime of host agents' client certificates (renewed at half)")
 	f.String("identity-addr", server.DefaultIdentityAddr, "loopback address of the built-in agent's identity endpoint, or \"off\"")
+	f.Float64("agent-rate-limit", 20, "built-in agent: token-service fetches per second (Azure: 20); negative = unlimited")
+	f.Int("agent-burst", 20, "built-in agent: token bucket size for --agent-rate-limit")
+	f.Int("agent-max-concurrent", 5, "built-in agent: concurrent token-service fetches (Azure: 5); negative = unlimited")
 	f.StringArray("federation-ca-file", nil, "extra CA certificate (PEM) trusted for federated credentials' issuers (repeatable)")
 	f.String("log-level", "info", "debug, info, warn or error")
 	f.String("log-format", "text", "text or json")
@@ -96,6 +100,17 @@ func resolveServeConfig(f *pflag.FlagSet, lookupEnv func(string) (string, bool))
 		}
 		return d
 	}
+	number := func(name string) float64 {
+		v := str(name)
+		n, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("%s=%q is not a number", envName(name), v))
+		}
+		return n
+	}
+	cfg.AgentRateLimit = number("agent-rate-limit")
+	cfg.AgentBurst = int(number("agent-burst"))
+	cfg.AgentMaxConcurrent = int(number("agent-max-concurrent"))
 	cfg.DNSNames = list("dns-name")
 	cfg.FederationCAFiles = list("federation-ca-file")
 	cfg.TokenLifetime = duration("token-lifetime")

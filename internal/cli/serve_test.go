@@ -18,17 +18,18 @@ func TestResolveServeConfig(t *testing.T) {
 		wantErr string
 	}{
 		{name: "defaults", want: server.Config{DataDir: "./lanyard-data", Addr: "127.0.0.1:8443", PublicURL: "https://127.0.0.1:8443",
-			TokenLifetime: time.Hour, ManagedIdentityTokenLifetime: 24 * time.Hour, HostCertLifetime: 24 * time.Hour, IdentityAddr: server.DefaultIdentityAddr, LogLevel: "info", LogFormat: "text"}},
+			TokenLifetime: time.Hour, ManagedIdentityTokenLifetime: 24 * time.Hour, HostCertLifetime: 24 * time.Hour, IdentityAddr: server.DefaultIdentityAddr, AgentRateLimit: 20, AgentBurst: 20, AgentMaxConcurrent: 5, LogLevel: "info", LogFormat: "text"}},
 		{name: "env", env: map[string]string{"LANYARD_ADDR": "0.0.0.0:9443", "LANYARD_DNS_NAME": "a.example, b.example", "LANYARD_TOKEN_LIFETIME": "2h", "LANYARD_LOG_FORMAT": "json"},
 			want: server.Config{DataDir: "./lanyard-data", Addr: "0.0.0.0:9443", PublicURL: "https://localhost:9443", DNSNames: []string{"a.example", "b.example"},
-				TokenLifetime: 2 * time.Hour, ManagedIdentityTokenLifetime: 24 * time.Hour, HostCertLifetime: 24 * time.Hour, IdentityAddr: server.DefaultIdentityAddr, LogLevel: "info", LogFormat: "json"}},
+				TokenLifetime: 2 * time.Hour, ManagedIdentityTokenLifetime: 24 * time.Hour, HostCertLifetime: 24 * time.Hour, IdentityAddr: server.DefaultIdentityAddr, AgentRateLimit: 20, AgentBurst: 20, AgentMaxConcurrent: 5, LogLevel: "info", LogFormat: "json"}},
 		{name: "flags beat env", args: []string{"--addr", "[::]:7000", "--dns-name", "c", "--dns-name", "d", "--token-lifetime", "30m", "--url", "https://id.example"},
 			env: map[string]string{"LANYARD_ADDR": "0.0.0.0:9443", "LANYARD_DNS_NAME": "a", "LANYARD_TOKEN_LIFETIME": "2h", "LANYARD_URL": "https://other"},
 			want: server.Config{DataDir: "./lanyard-data", Addr: "[::]:7000", PublicURL: "https://id.example", DNSNames: []string{"c", "d"},
-				TokenLifetime: 30 * time.Minute, ManagedIdentityTokenLifetime: 24 * time.Hour, HostCertLifetime: 24 * time.Hour, IdentityAddr: server.DefaultIdentityAddr, LogLevel: "info", LogFormat: "text"}},
+				TokenLifetime: 30 * time.Minute, ManagedIdentityTokenLifetime: 24 * time.Hour, HostCertLifetime: 24 * time.Hour, IdentityAddr: server.DefaultIdentityAddr, AgentRateLimit: 20, AgentBurst: 20, AgentMaxConcurrent: 5, LogLevel: "info", LogFormat: "text"}},
 		{name: "wildcard v6", args: []string{"--addr", "[::]:7000"}, want: server.Config{DataDir: "./lanyard-data", Addr: "[::]:7000",
-			PublicURL: "https://localhost:7000", TokenLifetime: time.Hour, ManagedIdentityTokenLifetime: 24 * time.Hour, HostCertLifetime: 24 * time.Hour, IdentityAddr: server.DefaultIdentityAddr, LogLevel: "info", LogFormat: "text"}},
+			PublicURL: "https://localhost:7000", TokenLifetime: time.Hour, ManagedIdentityTokenLifetime: 24 * time.Hour, HostCertLifetime: 24 * time.Hour, IdentityAddr: server.DefaultIdentityAddr, AgentRateLimit: 20, AgentBurst: 20, AgentMaxConcurrent: 5, LogLevel: "info", LogFormat: "text"}},
 		{name: "bad env duration", env: map[string]string{"LANYARD_TOKEN_LIFETIME": "forever"}, wantErr: "LANYARD_TOKEN_LIFETIME"},
+		{name: "bad env number", env: map[string]string{"LANYARD_AGENT_RATE_LIMIT": "lots"}, wantErr: "LANYARD_AGENT_RATE_LIMIT"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -30,6 +30,12 @@ type Config struct {
 	// identity endpoint for apps run on this machine; "off" disables the
 	// built-in agent.
 	IdentityAddr string
+	// AgentRateLimit, AgentBurst and AgentMaxConcurrent limit the built-in
+	// agent's token fetches (cache misses); zero takes Azure's 20/s, 20
+	// and 5, negative means unlimited (see package agent).
+	AgentRateLimit     float64
+	AgentBurst         int
+	AgentMaxConcurrent int
 	// FederationCAFiles are extra CA certificates (PEM) trusted when
 	// fetching external issuers' OIDC documents for federated credentials,
 	// besides the system roots and Lanyard's own CA.

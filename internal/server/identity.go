@@ -58,6 +58,7 @@ func (s *Server) runAgent(ctx context.Context) error {
 		HostID:       fabric.LocalHost,
 		IdentityAddr: s.cfg.IdentityAddr,
 		SocketPath:   filepath.Join(s.cfg.DataDir, AgentSocket),
+		RateLimit:    s.cfg.AgentRateLimit, Burst: s.cfg.AgentBurst, MaxConcurrent: s.cfg.AgentMaxConcurrent,
 	})
 	if err != nil {
 		return err
