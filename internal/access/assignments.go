@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/lanyardhq/lanyard/internal/arm"
+	"github.com/lanyardhq/lanyard/internal/scope"
 	"github.com/lanyardhq/lanyard/internal/store"
 )
 
@@ -33,7 +34,7 @@ var errAssignmentNotFound = arm.Errorf(http.StatusNotFound, "RoleAssignmentNotFo
 func (h *Handler) putAssignment(w http.ResponseWriter, r *arm.Request) {
 	ctx := r.Context()
 	at, name, err := extensionScope(r.ID)
-	if err == nil && !isGUID(name) {
+	if err == nil && !scope.IsGUID(name) {
 		err = arm.BadRequest("InvalidRoleAssignmentId", "The role assignment ID '%s' is not valid. The role assignment ID must be a GUID.", name)
 	}
 	var body assignmentBody
@@ -139,7 +140,7 @@ func (h *Handler) deleteAssignment(w http.ResponseWriter, r *arm.Request) {
 	}
 	var a store.RoleAssignment
 	err = h.store.Update(ctx, func(tx store.Tx) error {
-		if !isGUID(name) {
+		if !scope.IsGUID(name) {
 			return store.ErrNotFound
 		}
 		var err error
@@ -176,7 +177,7 @@ func (h *Handler) lookupAssignment(r *arm.Request, action string) (store.RoleAss
 	if _, err := h.authorize(r.Request, action, at.String()); err != nil {
 		return store.RoleAssignment{}, err
 	}
-	if !isGUID(name) {
+	if !scope.IsGUID(name) {
 		return store.RoleAssignment{}, errAssignmentNotFound
 	}
 	a, err := h.store.GetAssignment(r.Context(), strings.ToLower(name))

@@ -59,7 +59,7 @@ func parseAssignmentFilter(s string) (assignmentFilter, error) {
 		}
 	}
 	if f.subject != "" {
-		if !isGUID(f.subject) {
+		if !scope.IsGUID(f.subject) {
 			return f, arm.BadRequest("InvalidPrincipalId", "The principal ID '%s' in the filter is not a GUID.", f.subject)
 		}
 		f.subject = strings.ToLower(f.subject)

@@ -83,7 +83,7 @@ func (h *Handler) checkAccess(w http.ResponseWriter, r *http.Request) {
 
 // validateCheck normalizes req in place and returns its parsed scope.
 func validateCheck(req *checkRequest) (scope.ID, error) {
-	if !isGUID(req.PrincipalID) {
+	if !scope.IsGUID(req.PrincipalID) {
 		return scope.ID{}, arm.BadRequest("InvalidPrincipalId", "principalId must be an object ID (a GUID).")
 	}
 	req.PrincipalID = strings.ToLower(req.PrincipalID)

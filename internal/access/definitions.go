@@ -96,7 +96,7 @@ func (h *Handler) getDefinition(w http.ResponseWriter, r *arm.Request) {
 		return
 	}
 	d, ok := h.role(strings.ToLower(name))
-	if !ok || !isGUID(name) {
+	if !ok || !scope.IsGUID(name) {
 		arm.WriteError(w, r.Request, errDefinitionNotFound)
 		return
 	}

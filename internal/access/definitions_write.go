@@ -97,7 +97,7 @@ func (h *Handler) putDefinition(w http.ResponseWriter, r *arm.Request) {
 }
 
 func checkDefinitionName(name string) error {
-	if !isGUID(name) {
+	if !scope.IsGUID(name) {
 		return arm.BadRequest("InvalidRoleDefinitionId", "The role definition ID '%s' is not valid. It must be a GUID.", name)
 	}
 	return nil

@@ -3,6 +3,8 @@ package access
 import (
 	"strings"
 	"testing"
+
+	"github.com/lanyardhq/lanyard/internal/scope"
 )
 
 // FuzzFilters: the $filter parsers take raw query text; they must never
@@ -14,7 +16,7 @@ func FuzzFilters(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if af, err := parseAssignmentFilter(s); err == nil && af.subject != "" && !isGUID(af.subject) {
+		if af, err := parseAssignmentFilter(s); err == nil && af.subject != "" && !scope.IsGUID(af.subject) {
 			t.Errorf("%q: accepted subject %q", s, af.subject)
 		}
 		if df, err := parseDefinitionFilter(s); err == nil && df.roleType != "" &&

@@ -142,28 +142,6 @@ func armTime(t time.Time) string {
 	return t.UTC().Format(time.RFC3339Nano)
 }
 
-// isGUID reports whether s is a GUID in its plain 8-4-4-4-12 form (ARM
-// rejects braces and URNs in resource names).
-func isGUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i := range len(s) {
-		c := s[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
-				return false
-			}
-		}
-	}
-	return true
-}
-
 // quoted returns the value of a single-quoted OData literal.
 func quoted(s string) (string, bool) {
 	s = strings.TrimSpace(s)

@@ -18,7 +18,7 @@ func (h *Handler) validateAssignment(ctx context.Context, at scope.ID, body assi
 		// Ignoring a condition would grant more than was asked for.
 		return store.RoleAssignment{}, arm.BadRequest("RoleAssignmentConditionNotSupported", "Role assignment conditions are not supported.")
 	}
-	if !isGUID(p.PrincipalID) {
+	if !scope.IsGUID(p.PrincipalID) {
 		return store.RoleAssignment{}, arm.BadRequest("InvalidPrincipalId", "The principal ID '%s' is not valid. It must be a GUID.", p.PrincipalID)
 	}
 	roleID, ok := roleGUID(p.RoleDefinitionID)
@@ -73,7 +73,7 @@ func principalType(k store.PrincipalKind) string {
 // (the root and subscription-qualified forms are the common ones).
 func roleGUID(ref string) (string, bool) {
 	ref = strings.TrimSpace(ref)
-	if isGUID(ref) {
+	if scope.IsGUID(ref) {
 		return strings.ToLower(ref), true
 	}
 	id, err := scope.Parse(ref)
@@ -82,7 +82,7 @@ func roleGUID(ref string) (string, bool) {
 	}
 	_, ext, ok := id.Extension()
 	if !ok || !strings.EqualFold(ext.Namespace, "Microsoft.Authorization") ||
-		!strings.EqualFold(ext.Type, "roleDefinitions") || !isGUID(ext.Name) {
+		!strings.EqualFold(ext.Type, "roleDefinitions") || !scope.IsGUID(ext.Name) {
 		return "", false
 	}
 	return strings.ToLower(ext.Name), true

@@ -6,23 +6,13 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/google/uuid"
+	"github.com/lanyardhq/lanyard/internal/scope"
 	"github.com/spf13/cobra"
 )
 
-// isGUID accepts only the canonical 36-character form, which is what object
-// IDs, app IDs and role names look like.
-func isGUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	_, err := uuid.Parse(s)
-	return err == nil
-}
-
 // groupID resolves --group: an object ID as is, else a unique display name.
 func (c *client) groupID(ctx context.Context, g string) (string, error) {
-	if isGUID(g) {
+	if scope.IsGUID(g) {
 		return g, nil
 	}
 	groups, err := c.list(ctx, "/v1.0/groups", nil)
@@ -76,7 +66,7 @@ func newADGroupCommand(a *app) *cobra.Command {
 				}
 				path := "/v1.0/groups/" + gid
 				if member {
-					if !isGUID(memberID) {
+					if !scope.IsGUID(memberID) {
 						return fmt.Errorf("--member-id %q must be an object ID", memberID)
 					}
 				}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/lanyardhq/lanyard/internal/scope"
 	"github.com/spf13/cobra"
 )
 
@@ -88,7 +89,7 @@ secret is shown only this once.`,
 // servicePrincipal finds a service principal by object ID or, failing that,
 // by appId, as az accepts either.
 func (c *client) servicePrincipal(ctx context.Context, ref string) (map[string]any, error) {
-	if !isGUID(ref) {
+	if !scope.IsGUID(ref) {
 		return nil, fmt.Errorf("--id %q must be an object ID or appId (a GUID)", ref)
 	}
 	var sp map[string]any

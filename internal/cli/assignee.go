@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/lanyardhq/lanyard/internal/scope"
 )
 
 // principal is a directory object an assignment or access check is about.
@@ -39,7 +41,7 @@ func (c *client) resolveAssignee(ctx context.Context, assignee, group string) (p
 	switch {
 	case assignee == "":
 		return principal{}, fmt.Errorf("--assignee is required")
-	case isGUID(assignee):
+	case scope.IsGUID(assignee):
 		var obj map[string]any
 		err := c.call(ctx, http.MethodGet, "/v1.0/directoryObjects/"+assignee, nil, nil, &obj)
 		if err == nil {
@@ -76,7 +78,7 @@ func (c *client) resolveAssignee(ctx context.Context, assignee, group string) (p
 
 func principalFrom(obj map[string]any, ref string) (principal, error) {
 	id, _ := obj["id"].(string)
-	if !isGUID(id) {
+	if !scope.IsGUID(id) {
 		return principal{}, fmt.Errorf("the directory object for %q has no valid id", ref)
 	}
 	return principal{ID: id, Type: principalType(obj)}, nil
@@ -106,7 +108,7 @@ func (c *client) resourcePrincipal(ctx context.Context, ref string) (principal, 
 	if pid == "" {
 		pid, _ = lookup(obj, "identity.principalId").(string)
 	}
-	if !isGUID(pid) {
+	if !scope.IsGUID(pid) {
 		return principal{}, fmt.Errorf("%s has no system-assigned identity", ref)
 	}
 	return principal{ID: pid, Type: "ServicePrincipal"}, nil
@@ -136,7 +138,7 @@ func (c *client) identityByName(ctx context.Context, name, group string) (princi
 		return principal{}, fmt.Errorf("--assignee %q is not a GUID, a user principal name or a user-assigned identity in %s", name, where)
 	case 1:
 		pid, _ := lookup(found[0], "properties.principalId").(string)
-		if !isGUID(pid) {
+		if !scope.IsGUID(pid) {
 			return principal{}, fmt.Errorf("identity %q has no principalId", name)
 		}
 		return principal{ID: pid, Type: "ServicePrincipal"}, nil

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
+	"github.com/lanyardhq/lanyard/internal/scope"
 	"github.com/spf13/cobra"
 )
 
@@ -59,7 +60,7 @@ func (c *client) roleDefinitions(ctx context.Context, filter string) ([]map[stri
 
 // resolveRole turns --role (a GUID or a role name) into a definition ID.
 func (c *client) resolveRole(ctx context.Context, role string) (string, error) {
-	if isGUID(role) {
+	if scope.IsGUID(role) {
 		s, err := c.subPath()
 		return s + authzProvider + "/roleDefinitions/" + role, err
 	}
@@ -155,7 +156,7 @@ func newRoleDefinitionCommand(a *app) *cobra.Command {
 		RunE: a.run(func(ctx context.Context, c *client, cmd *cobra.Command) error {
 			filter := ""
 			switch {
-			case name != "" && !isGUID(name):
+			case name != "" && !scope.IsGUID(name):
 				filter = "roleName eq " + odataString(name)
 			case customOnly:
 				filter = "type eq 'CustomRole'"
@@ -168,7 +169,7 @@ func newRoleDefinitionCommand(a *app) *cobra.Command {
 			for _, d := range defs {
 				n, _ := d["name"].(string)
 				t, _ := lookup(d, "properties.type").(string)
-				if (name == "" || !isGUID(name) || strings.EqualFold(n, name)) && (!customOnly || t == "CustomRole") {
+				if (name == "" || !scope.IsGUID(name) || strings.EqualFold(n, name)) && (!customOnly || t == "CustomRole") {
 					out = append(out, d)
 				}
 			}

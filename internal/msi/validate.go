@@ -52,12 +52,12 @@ func checkRequest(req fabric.TokenRequest) (scope.ID, selector, *fabric.Error) {
 	}
 	switch {
 	case req.ClientID != "":
-		if !isGUID(req.ClientID) {
+		if !scope.IsGUID(req.ClientID) {
 			return id, sel, fabric.Errorf(fabric.CodeInvalidRequest, "The client_id '%s' is not a GUID.", clip(req.ClientID))
 		}
 		sel.clientID = strings.ToLower(req.ClientID)
 	case req.ObjectID != "":
-		if !isGUID(req.ObjectID) {
+		if !scope.IsGUID(req.ObjectID) {
 			return id, sel, fabric.Errorf(fabric.CodeInvalidRequest, "The object_id '%s' is not a GUID.", clip(req.ObjectID))
 		}
 		sel.objectID = strings.ToLower(req.ObjectID)
@@ -92,7 +92,7 @@ func validAudience(a string) bool {
 	if a == "" || len(a) > maxAudience {
 		return false
 	}
-	if isGUID(a) {
+	if scope.IsGUID(a) {
 		return true
 	}
 	sch, rest, ok := strings.Cut(a, "://")
@@ -114,27 +114,6 @@ func validAudience(a string) bool {
 }
 
 func isAlpha(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }
-
-// isGUID accepts the 8-4-4-4-12 hex form only (no braces, no URN).
-func isGUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i := range len(s) {
-		c := s[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !('0' <= c && c <= '9') && !('a' <= c|0x20 && c|0x20 <= 'f') {
-				return false
-			}
-		}
-	}
-	return true
-}
 
 // clip bounds a client-supplied value echoed in a message and masks its
 // control characters, so that it cannot forge lines in a log.

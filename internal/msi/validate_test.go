@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/lanyardhq/lanyard/internal/fabric"
+	"github.com/lanyardhq/lanyard/internal/scope"
 )
 
 func TestTokenBadInput(t *testing.T) {
@@ -101,7 +102,7 @@ func FuzzCheckRequest(f *testing.F) {
 		if len(aud) > maxAudience || strings.ContainsAny(aud, " \t\r\n\x00\"\\") {
 			t.Fatalf("accepted audience %q", aud)
 		}
-		if sel.clientID != "" && (!isGUID(sel.clientID) || sel.clientID != strings.ToLower(sel.clientID)) {
+		if sel.clientID != "" && (!scope.IsGUID(sel.clientID) || sel.clientID != strings.ToLower(sel.clientID)) {
 			t.Fatalf("selector %+v", sel)
 		}
 		n := 0
