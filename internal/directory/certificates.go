@@ -10,6 +10,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/pem"
+	"fmt"
 	"strings"
 
 	"github.com/lanyardhq/lanyard/internal/store"
@@ -132,7 +133,7 @@ func (s *Service) removeCredential(ctx context.Context, principalID, keyID, kind
 func (s *Service) Credentials(ctx context.Context, principalID, kind string) ([]store.Credential, error) {
 	creds, err := s.st.ListCredentials(ctx, principalID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("directory: list credentials: %w", err)
 	}
 	out := creds[:0]
 	for _, c := range creds {

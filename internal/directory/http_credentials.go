@@ -1,6 +1,7 @@
 package directory
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -70,6 +71,12 @@ func (h *Handler) addCertificate(w http.ResponseWriter, r *http.Request, c authn
 
 // POST /v1.0/servicePrincipals/{id}/removeKey {"keyId"}
 func (h *Handler) removeKey(w http.ResponseWriter, r *http.Request, c authn.Caller) error {
+	return h.removeCredential(w, r, c, h.s.RemoveKey)
+}
+
+// removeCredential is removePassword and removeKey: both take {"keyId"}
+// and answer 204.
+func (h *Handler) removeCredential(w http.ResponseWriter, r *http.Request, c authn.Caller, remove func(ctx context.Context, principalID, keyID string) error) error {
 	id, err := h.writeTarget(r, c)
 	if err != nil {
 		return err
@@ -83,7 +90,7 @@ func (h *Handler) removeKey(w http.ResponseWriter, r *http.Request, c authn.Call
 	if err := checkID(b.KeyID); err != nil {
 		return err
 	}
-	if err := h.s.RemoveKey(r.Context(), id, b.KeyID); err != nil {
+	if err := remove(r.Context(), id, b.KeyID); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

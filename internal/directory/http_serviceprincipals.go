@@ -122,25 +122,5 @@ func (h *Handler) addPassword(w http.ResponseWriter, r *http.Request, c authn.Ca
 
 // POST /v1.0/servicePrincipals/{id}/removePassword {"keyId"}
 func (h *Handler) removePassword(w http.ResponseWriter, r *http.Request, c authn.Caller) error {
-	if err := h.authorize(r, c, ActionSPsWrite); err != nil {
-		return err
-	}
-	id := r.PathValue("id")
-	if err := checkID(id); err != nil {
-		return err
-	}
-	var b struct {
-		KeyID string `json:"keyId"`
-	}
-	if err := arm.DecodeBody(w, r, &b); err != nil {
-		return err
-	}
-	if err := checkID(b.KeyID); err != nil {
-		return err
-	}
-	if err := h.s.RemoveSecret(r.Context(), id, b.KeyID); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return h.removeCredential(w, r, c, h.s.RemoveSecret)
 }

@@ -69,37 +69,12 @@ func secretsAllowed(p store.Principal) error {
 
 // RemoveSecret deletes the client secret keyID of a service principal.
 func (s *Service) RemoveSecret(ctx context.Context, principalID, keyID string) error {
-	return s.st.Update(ctx, func(tx store.Tx) error {
-		if _, err := get(ctx, tx, principalID); err != nil {
-			return err
-		}
-		creds, err := tx.ListCredentials(ctx, principalID)
-		if err != nil {
-			return err
-		}
-		for _, c := range creds {
-			if c.ID == keyID && c.Kind == store.CredentialSecret {
-				return tx.DeleteCredential(ctx, principalID, keyID)
-			}
-		}
-		return notFound(keyID)
-	})
+	return s.removeCredential(ctx, principalID, keyID, store.CredentialSecret)
 }
 
 // Secrets lists a service principal's secrets, without their hashes.
 func (s *Service) Secrets(ctx context.Context, principalID string) ([]store.Credential, error) {
-	creds, err := s.st.ListCredentials(ctx, principalID)
-	if err != nil {
-		return nil, fmt.Errorf("directory: list credentials: %w", err)
-	}
-	out := creds[:0]
-	for _, c := range creds {
-		if c.Kind == store.CredentialSecret {
-			c.Hash = ""
-			out = append(out, c)
-		}
-	}
-	return out, nil
+	return s.Credentials(ctx, principalID, store.CredentialSecret)
 }
 
 // AuthenticateClientSecret returns the service principal whose client ID is
