@@ -16,52 +16,43 @@ func (h *Handler) authorizeFIC(r *arm.Request, verb string) error {
 	return h.authorize(r.Context(), c, typeFIC+"/"+verb, r.ID.String())
 }
 
-func (h *Handler) getFIC(w http.ResponseWriter, r *arm.Request) {
-	ctx := r.Context()
-	var out ficJSON
-	err := h.authorizeFIC(r, "read")
-	if err == nil {
-		var res store.Resource
-		var p store.Principal
-		res, p, err = identityOf(ctx, h.cfg.Store, *r)
-		var creds []store.Credential
-		if err == nil {
-			creds, err = h.cfg.Store.ListCredentials(ctx, p.ID)
-		}
-		if err == nil {
-			f, ok := federation.Find(creds, r.ID.Name())
-			if !ok {
-				err = ficNotFound(r.ID.Name())
-			}
-			out = renderFIC(res.ID, f.Credential)
-		}
+// readFICs authorizes a read and returns the identity resource with its
+// principal's credentials (the federated ones are picked by federation).
+func (h *Handler) readFICs(r *arm.Request) (store.Resource, []store.Credential, error) {
+	if err := h.authorizeFIC(r, "read"); err != nil {
+		return store.Resource{}, nil, err
 	}
+	res, p, err := identityOf(r.Context(), h.cfg.Store, *r)
+	if err != nil {
+		return store.Resource{}, nil, err
+	}
+	creds, err := h.cfg.Store.ListCredentials(r.Context(), p.ID)
+	return res, creds, err
+}
+
+func (h *Handler) getFIC(w http.ResponseWriter, r *arm.Request) {
+	res, creds, err := h.readFICs(r)
 	if err != nil {
 		arm.WriteError(w, r.Request, err)
 		return
 	}
-	arm.WriteJSON(w, http.StatusOK, out)
+	f, ok := federation.Find(creds, r.ID.Name())
+	if !ok {
+		arm.WriteError(w, r.Request, ficNotFound(r.ID.Name()))
+		return
+	}
+	arm.WriteJSON(w, http.StatusOK, renderFIC(res.ID, f.Credential))
 }
 
 func (h *Handler) listFICs(w http.ResponseWriter, r *arm.Request) {
-	ctx := r.Context()
-	out := list[ficJSON]{Value: []ficJSON{}}
-	err := h.authorizeFIC(r, "read")
-	if err == nil {
-		var res store.Resource
-		var p store.Principal
-		res, p, err = identityOf(ctx, h.cfg.Store, *r)
-		var creds []store.Credential
-		if err == nil {
-			creds, err = h.cfg.Store.ListCredentials(ctx, p.ID)
-		}
-		for _, f := range federation.List(creds) {
-			out.Value = append(out.Value, renderFIC(res.ID, f.Credential))
-		}
-	}
+	res, creds, err := h.readFICs(r)
 	if err != nil {
 		arm.WriteError(w, r.Request, err)
 		return
+	}
+	out := list[ficJSON]{Value: []ficJSON{}}
+	for _, f := range federation.List(creds) {
+		out.Value = append(out.Value, renderFIC(res.ID, f.Credential))
 	}
 	arm.WriteJSON(w, http.StatusOK, out)
 }
