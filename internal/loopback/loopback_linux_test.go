@@ -5,48 +5,18 @@ import (
 	"io"
 	"net"
 	"net/netip"
-	"os"
-	"os/exec"
-	"strings"
 	"testing"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/lanyardhq/lanyard/internal/loopback/netnstest"
 )
 
-// childEnv marks the copy of the test binary running inside the namespace.
-const childEnv = "LANYARD_LOOPBACK_NETNS_CHILD"
-
-// TestAddAddressInNamespace re-executes this test binary under
-// `unshare -rn` (a new user and network namespace), where it may change lo
-// without touching the host's interfaces.
-func TestAddAddressInNamespace(t *testing.T) {
-	if os.Getenv(childEnv) == "1" {
-		inNamespace(t)
-		return
-	}
-	if _, err := exec.LookPath("unshare"); err != nil {
-		t.Skip("SKIPPED: unshare(1) is not installed, so the loopback test cannot make a private network namespace")
-	}
-	if out, err := exec.Command("unshare", "-rn", "true").CombinedOutput(); err != nil {
-		t.Skipf("SKIPPED: this kernel forbids unprivileged user+network namespaces (unshare -rn: %v %s); AddAddress is untested here", err, out)
-	}
-	cmd := exec.Command("unshare", "-rn", os.Args[0], "-test.run=^TestAddAddressInNamespace$", "-test.v", "-test.count=1")
-	cmd.Env = append(os.Environ(), childEnv+"=1")
-	out, err := cmd.CombinedOutput()
-	t.Logf("namespace child:\n%s", out)
-	if err != nil {
-		t.Fatalf("namespace child failed: %v", err)
-	}
-	if !strings.Contains(string(out), "--- PASS: TestAddAddressInNamespace") {
-		t.Fatal("namespace child did not run the test")
-	}
-}
+// TestAddAddressInNamespace runs in a private network namespace, where it
+// may change lo without touching the host's interfaces.
+func TestAddAddressInNamespace(t *testing.T) { netnstest.Run(t, inNamespace) }
 
 func inNamespace(t *testing.T) {
-	// A fresh namespace's lo is down.
-	if err := setLinkUp("lo"); err != nil {
-		t.Fatalf("bring lo up: %v", err)
-	}
 	ip := netip.MustParseAddr("169.254.169.254")
 	remove, err := AddAddress(ip)
 	if err != nil {
@@ -121,20 +91,6 @@ func hasAddr(t *testing.T, ip netip.Addr) bool {
 		}
 	}
 	return false
-}
-
-// setLinkUp sends RTM_NEWLINK with IFF_UP, as `ip link set NAME up`.
-func setLinkUp(name string) error {
-	ifc, err := net.InterfaceByName(name)
-	if err != nil {
-		return err
-	}
-	b := make([]byte, unix.SizeofIfInfomsg)
-	b[0] = unix.AF_UNSPEC
-	binary.NativeEndian.PutUint32(b[4:], uint32(ifc.Index))
-	binary.NativeEndian.PutUint32(b[8:], unix.IFF_UP)
-	binary.NativeEndian.PutUint32(b[12:], unix.IFF_UP)
-	return request(unix.RTM_NEWLINK, 0, b)
 }
 
 func TestAddAddressRejectsBadInput(t *testing.T) {

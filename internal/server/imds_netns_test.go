@@ -18,12 +18,9 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
-	"golang.org/x/sys/unix"
-)
 
-// netnsChildEnv marks the copy of the test binary running inside the
-// private network namespace.
-const netnsChildEnv = "LANYARD_TEST_NETNS_CHILD"
+	"github.com/lanyardhq/lanyard/internal/loopback/netnstest"
+)
 
 const imdsAddr = "169.254.169.254:80"
 
@@ -34,34 +31,9 @@ const imdsAddr = "169.254.169.254:80"
 // re-executes itself under `unshare -rn` (a new user and network
 // namespace): everything happens there and the machine's own interfaces are
 // never touched.
-func TestIMDSInNetworkNamespace(t *testing.T) {
-	if os.Getenv(netnsChildEnv) == "1" {
-		imdsInNamespace(t)
-		return
-	}
-	if _, err := exec.LookPath("unshare"); err != nil {
-		t.Skip("SKIPPED: unshare(1) is not installed, so the IMDS end-to-end test cannot make a private network namespace; IMDS is covered only through a redirected transport here")
-	}
-	if out, err := exec.Command("unshare", "-rn", "true").CombinedOutput(); err != nil {
-		t.Skipf("SKIPPED: this kernel forbids unprivileged user+network namespaces (unshare -rn: %v %s); the IMDS end-to-end test cannot run here", err, out)
-	}
-	cmd := exec.Command("unshare", "-rn", os.Args[0], "-test.run=^TestIMDSInNetworkNamespace$", "-test.v", "-test.count=1")
-	cmd.Env = append(os.Environ(), netnsChildEnv+"=1")
-	out, err := cmd.CombinedOutput()
-	t.Logf("namespace child:\n%s", out)
-	if err != nil {
-		t.Fatalf("namespace child failed: %v", err)
-	}
-	if !strings.Contains(string(out), "--- PASS: TestIMDSInNetworkNamespace") {
-		t.Fatal("the namespace child did not run the test")
-	}
-}
+func TestIMDSInNetworkNamespace(t *testing.T) { netnstest.Run(t, imdsInNamespace) }
 
 func imdsInNamespace(t *testing.T) {
-	// A new namespace's lo is down: nothing, not even 127.0.0.1, answers.
-	if err := linkUp("lo"); err != nil {
-		t.Fatalf("bring lo up in the namespace: %v", err)
-	}
 	for _, k := range []string{"IDENTITY_ENDPOINT", "IDENTITY_HEADER", "MSI_ENDPOINT", "MSI_SECRET", "AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET", "AZURE_FEDERATED_TOKEN_FILE"} {
 		t.Setenv(k, "")
 		os.Unsetenv(k)
@@ -226,24 +198,6 @@ func has169(t *testing.T) bool {
 		}
 	}
 	return false
-}
-
-// linkUp sets IFF_UP on an interface, as `ip link set NAME up`.
-func linkUp(name string) error {
-	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		return err
-	}
-	defer unix.Close(fd)
-	ifr, err := unix.NewIfreq(name)
-	if err != nil {
-		return err
-	}
-	if err := unix.IoctlIfreq(fd, unix.SIOCGIFFLAGS, ifr); err != nil {
-		return err
-	}
-	ifr.SetUint16(ifr.Uint16() | unix.IFF_UP)
-	return unix.IoctlIfreq(fd, unix.SIOCSIFFLAGS, ifr)
 }
 
 // lockedBuffer collects a child's output written from exec's copying goroutine.
