@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,25 +15,26 @@ import (
 	"github.com/lanyardhq/lanyard/internal/seal"
 	"github.com/lanyardhq/lanyard/internal/signing"
 	"github.com/lanyardhq/lanyard/internal/store"
+	"github.com/lanyardhq/lanyard/internal/store/sqlite"
 	"github.com/lanyardhq/lanyard/internal/tokens"
 )
 
-type memKeys struct{ keys []store.SigningKey }
-
-func (m *memKeys) PutKey(_ context.Context, k store.SigningKey) error {
-	m.keys = append(m.keys, k)
-	return nil
+// newKeysStore is the real embedded store, for its Keys.
+func newKeysStore(t testing.TB) store.Keys {
+	t.Helper()
+	st, err := sqlite.Open(filepath.Join(t.TempDir(), "keys.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
 }
-func (m *memKeys) ListKeys(context.Context) ([]store.SigningKey, error) {
-	return m.keys, nil
-}
-func (m *memKeys) DeleteKey(context.Context, string) error { return nil }
 
 func TestMiddleware(t *testing.T) {
 	now := time.Now()
 	clock := func() time.Time { return now }
 	s, _ := seal.New(bytes.Repeat([]byte{1}, seal.KeySize))
-	ks := signing.New(&memKeys{}, s, signing.ES256, clock)
+	ks := signing.New(newKeysStore(t), s, signing.ES256, clock)
 	if err := ks.Load(context.Background()); err != nil {
 		t.Fatal(err)
 	}

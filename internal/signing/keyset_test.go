@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,43 +13,18 @@ import (
 
 	"github.com/lanyardhq/lanyard/internal/seal"
 	"github.com/lanyardhq/lanyard/internal/store"
+	"github.com/lanyardhq/lanyard/internal/store/sqlite"
 )
 
-// memKeys is store.Keys in memory; the embedded store is written
-// concurrently and will replace it once it exists.
-type memKeys struct {
-	mu   sync.Mutex
-	keys map[string]store.SigningKey
-}
-
-func (m *memKeys) PutKey(_ context.Context, k store.SigningKey) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.keys == nil {
-		m.keys = map[string]store.SigningKey{}
+// newKeysStore is the real embedded store, for its Keys.
+func newKeysStore(t testing.TB) store.Keys {
+	t.Helper()
+	st, err := sqlite.Open(filepath.Join(t.TempDir(), "keys.db"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	m.keys[k.ID] = k
-	return nil
-}
-
-func (m *memKeys) ListKeys(context.Context) ([]store.SigningKey, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	var out []store.SigningKey
-	for _, k := range m.keys {
-		out = append(out, k)
-	}
-	return out, nil
-}
-
-func (m *memKeys) DeleteKey(_ context.Context, id string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if _, ok := m.keys[id]; !ok {
-		return store.ErrNotFound
-	}
-	delete(m.keys, id)
-	return nil
+	t.Cleanup(func() { st.Close() })
+	return st
 }
 
 type clock struct{ t time.Time }
@@ -83,7 +58,7 @@ func TestKeySetLifecycle(t *testing.T) {
 	for _, alg := range []string{RS256, ES256} {
 		t.Run(alg, func(t *testing.T) {
 			ctx := context.Background()
-			st := &memKeys{}
+			st := newKeysStore(t)
 			clk := &clock{t: time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)}
 			ks := New(st, newSealer(t, 1), alg, clk.now)
 			if err := ks.Load(ctx); err != nil {
@@ -189,7 +164,7 @@ func (e errorString) Error() string { return string(e) }
 func TestRotateIfDueAndRetirement(t *testing.T) {
 	ctx := context.Background()
 	clk := &clock{t: time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)}
-	ks := New(&memKeys{}, newSealer(t, 1), ES256, clk.now)
+	ks := New(newKeysStore(t), newSealer(t, 1), ES256, clk.now)
 	if err := ks.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -213,7 +188,7 @@ func TestRotateIfDueAndRetirement(t *testing.T) {
 
 func TestAlgorithmChangeCreatesKey(t *testing.T) {
 	ctx := context.Background()
-	st := &memKeys{}
+	st := newKeysStore(t)
 	if err := New(st, newSealer(t, 1), RS256, nil).Load(ctx); err != nil {
 		t.Fatal(err)
 	}

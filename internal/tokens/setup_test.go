@@ -5,6 +5,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/lanyardhq/lanyard/internal/seal"
 	"github.com/lanyardhq/lanyard/internal/signing"
 	"github.com/lanyardhq/lanyard/internal/store"
+	"github.com/lanyardhq/lanyard/internal/store/sqlite"
 )
 
 const (
@@ -25,37 +27,15 @@ const (
 	testPassword = "correct horse"
 )
 
-// memKeys is store.Keys in memory (the embedded store is written concurrently).
-type memKeys struct {
-	mu   sync.Mutex
-	keys map[string]store.SigningKey
-}
-
-func (m *memKeys) PutKey(_ context.Context, k store.SigningKey) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.keys == nil {
-		m.keys = map[string]store.SigningKey{}
+// newKeysStore is the real embedded store, for its Keys.
+func newKeysStore(t testing.TB) store.Keys {
+	t.Helper()
+	st, err := sqlite.Open(filepath.Join(t.TempDir(), "keys.db"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	m.keys[k.ID] = k
-	return nil
-}
-
-func (m *memKeys) ListKeys(context.Context) ([]store.SigningKey, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	var out []store.SigningKey
-	for _, k := range m.keys {
-		out = append(out, k)
-	}
-	return out, nil
-}
-
-func (m *memKeys) DeleteKey(_ context.Context, id string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	delete(m.keys, id)
-	return nil
+	t.Cleanup(func() { st.Close() })
+	return st
 }
 
 // testAuth knows one app and one user.
@@ -106,7 +86,7 @@ func newKeySet(t testing.TB, alg string, now func() time.Time) *signing.KeySet {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ks := signing.New(&memKeys{}, s, alg, now)
+	ks := signing.New(newKeysStore(t), s, alg, now)
 	if err := ks.Load(context.Background()); err != nil {
 		t.Fatal(err)
 	}
