@@ -63,7 +63,6 @@ func (s *Server) runAgent(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s.agentReady(a)
 	return a.Serve(ctx)
 }
 

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/lanyardhq/lanyard/internal/access"
-	"github.com/lanyardhq/lanyard/internal/agent"
 	"github.com/lanyardhq/lanyard/internal/authn"
 	"github.com/lanyardhq/lanyard/internal/directory"
 	"github.com/lanyardhq/lanyard/internal/pki"
@@ -55,8 +54,6 @@ type Server struct {
 	index    *rbac.Index
 	caFile   string
 	identity identityParts
-	// agentCh receives the built-in agent once it listens (tests).
-	agentCh chan *agent.Agent
 }
 
 // New opens the data directory and composes every component.
@@ -119,7 +116,6 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		s.Close()
 		return nil, err
 	}
-	s.agentCh = make(chan *agent.Agent, 1)
 	fed, err := newFederation(cfg, ca, now)
 	if err != nil {
 		s.Close()
@@ -198,23 +194,6 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		},
 	)
 }
-
-// Agent returns the built-in agent once it listens (nil if it is off or
-// ctx ends first).
-func (s *Server) Agent(ctx context.Context) *agent.Agent {
-	if s.cfg.IdentityAddr == IdentityAddrOff {
-		return nil
-	}
-	select {
-	case a := <-s.agentCh:
-		s.agentCh <- a
-		return a
-	case <-ctx.Done():
-		return nil
-	}
-}
-
-func (s *Server) agentReady(a *agent.Agent) { s.agentCh <- a }
 
 // Close releases the store.
 func (s *Server) Close() error {
