@@ -7,12 +7,9 @@ import (
 
 	"github.com/lanyardhq/lanyard/internal/arm"
 	"github.com/lanyardhq/lanyard/internal/authn"
+	"github.com/lanyardhq/lanyard/internal/resources"
 	"github.com/lanyardhq/lanyard/internal/store"
 )
-
-// vmVersions are the api-versions of Microsoft.Compute/virtualMachines in
-// package resources (docs/rest-api.md); the actions accept the same.
-var vmVersions = []string{"2023-03-01", "2023-09-01", "2024-03-01", "2024-07-01", "2024-11-01"}
 
 // actionWrite is what both actions require: enrolling or cutting off a
 // host's agent is a change to the VM.
@@ -26,8 +23,8 @@ type joinTokenJSON struct {
 
 // Register adds POST {vm}/joinToken and POST {vm}/revokeAgent to rt.
 func (h *Handler) Register(rt *arm.Router) {
-	rt.HandleAction(typeVM, "joinToken", vmVersions, h.armJoinToken)
-	rt.HandleAction(typeVM, "revokeAgent", vmVersions, h.armRevoke)
+	rt.HandleAction(typeVM, "joinToken", resources.VMAPIVersions, h.armJoinToken)
+	rt.HandleAction(typeVM, "revokeAgent", resources.VMAPIVersions, h.armRevoke)
 }
 
 func (h *Handler) armJoinToken(w http.ResponseWriter, r *arm.Request) {

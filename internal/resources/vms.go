@@ -7,10 +7,14 @@ import (
 	"github.com/lanyardhq/lanyard/internal/store"
 )
 
+// VMAPIVersions are the api-versions accepted for
+// Microsoft.Compute/virtualMachines (and the host actions on them).
+var VMAPIVersions = []string{"2023-03-01", "2023-09-01", "2024-03-01", "2024-07-01", "2024-11-01"}
+
 func vmKind() *kind {
 	return &kind{
 		typ:      typeVM,
-		versions: []string{"2023-03-01", "2023-09-01", "2024-03-01", "2024-07-01", "2024-11-01"},
+		versions: VMAPIVersions,
 		name:     genericName,
 		identity: true,
 		props:    vmProps,
