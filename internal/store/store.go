@@ -53,6 +53,10 @@ type Resources interface {
 	CreateResource(ctx context.Context, r Resource) error
 	GetResource(ctx context.Context, id string) (Resource, error)
 	ListResources(ctx context.Context, f ResourceFilter) ([]Resource, error)
+	// FindResource returns the resource of type typ named name, ignoring
+	// case; it is meant for types whose names are unique in the tenant
+	// (storage accounts, vaults), which the data plane addresses by name.
+	FindResource(ctx context.Context, typ, name string) (Resource, error)
 	// UpdateResource applies fn atomically; ID and Type may not change.
 	UpdateResource(ctx context.Context, id string, fn func(Resource) (Resource, error)) error
 	// DeleteResource removes the resource, every resource whose ID is nested

@@ -50,7 +50,7 @@ func resourceArgs(r store.Resource) ([]any, error) {
 		tags = s
 	}
 	return []any{r.Type, key(r.Type), r.SubscriptionID, key(r.SubscriptionID),
-		r.ResourceGroup, key(r.ResourceGroup), r.Name, r.Location, tags, rawOrNull(r.Properties),
+		r.ResourceGroup, key(r.ResourceGroup), r.Name, key(r.Name), r.Location, tags, rawOrNull(r.Properties),
 		b2i(r.SystemAssigned), r.Host, encTime(r.CreatedAt), encTime(r.UpdatedAt)}, nil
 }
 
@@ -71,9 +71,9 @@ func (o *ops) CreateResource(ctx context.Context, r store.Resource) error {
 		return err
 	}
 	_, err = o.exec(ctx, `INSERT INTO resources (id_key, id, type, type_key, subscription_id,
-		subscription_key, resource_group, resource_group_key, name, location, tags, properties,
+		subscription_key, resource_group, resource_group_key, name, name_key, location, tags, properties,
 		system_assigned, host, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, append([]any{k, r.ID}, args...)...)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, append([]any{k, r.ID}, args...)...)
 	if err != nil {
 		return o.fail("create resource", err)
 	}
@@ -90,6 +90,15 @@ func (o *ops) getResource(ctx context.Context, id, suffix string) (store.Resourc
 
 func (o *ops) GetResource(ctx context.Context, id string) (store.Resource, error) {
 	return o.getResource(ctx, id, "")
+}
+
+func (o *ops) FindResource(ctx context.Context, typ, name string) (store.Resource, error) {
+	r, err := scanResource(o.row(ctx, `SELECT `+resourceCols+` FROM resources WHERE type_key = ? AND name_key = ?
+		ORDER BY id_key LIMIT 1`, key(typ), key(name)))
+	if err != nil {
+		return r, o.notFound("find resource", fmt.Sprintf("%s %q", typ, name), err)
+	}
+	return r, nil
 }
 
 func (o *ops) ListResources(ctx context.Context, f store.ResourceFilter) ([]store.Resource, error) {
@@ -135,7 +144,7 @@ func (o *ops) UpdateResource(ctx context.Context, id string, fn func(store.Resou
 		return err
 	}
 	_, err = o.exec(ctx, `UPDATE resources SET type = ?, type_key = ?, subscription_id = ?,
-		subscription_key = ?, resource_group = ?, resource_group_key = ?, name = ?, location = ?,
+		subscription_key = ?, resource_group = ?, resource_group_key = ?, name = ?, name_key = ?, location = ?,
 		tags = ?, properties = ?, system_assigned = ?, host = ?, created_at = ?, updated_at = ?
 		WHERE id_key = ?`, append(args, resKey(old.ID))...)
 	if err != nil {

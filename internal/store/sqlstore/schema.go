@@ -139,4 +139,12 @@ var migrations = [][]string{
 		`CREATE INDEX hosts_cert ON hosts (cert_key)`,
 		`CREATE INDEX hosts_prev_cert ON hosts (prev_cert_key)`,
 	},
+	{ // 3: name lookups for types whose names are tenant-wide unique
+		// (storage accounts and vaults are addressed by name on the data
+		// plane). SQL lower() agrees with Go's for ASCII, and those names
+		// are ASCII.
+		`ALTER TABLE resources ADD COLUMN name_key TEXT NOT NULL DEFAULT ''`,
+		`UPDATE resources SET name_key = lower(name)`,
+		`CREATE INDEX resources_type_name ON resources (type_key, name_key)`,
+	},
 }

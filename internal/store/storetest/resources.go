@@ -114,6 +114,23 @@ func testResources(t *testing.T, open Opener) {
 			})
 		}
 	})
+	t.Run("FindByName", func(t *testing.T) {
+		s := fresh(t, open)
+		tree(t, s)
+		acct := rg + "/providers/Microsoft.Storage/storageAccounts/Acct1"
+		r := resource(acct, "Microsoft.Storage/storageAccounts")
+		r.Name = "Acct1"
+		ok(t, s.CreateResource(bg, r))
+		got, err := s.FindResource(bg, "microsoft.storage/STORAGEACCOUNTS", "ACCT1")
+		ok(t, err)
+		equal(t, got.ID, acct)
+		// The same name under another type is not a match.
+		_, err = s.FindResource(bg, "Microsoft.KeyVault/vaults", "acct1")
+		is(t, err, store.ErrNotFound)
+		ok(t, s.DeleteResource(bg, rg))
+		_, err = s.FindResource(bg, "Microsoft.Storage/storageAccounts", "acct1")
+		is(t, err, store.ErrNotFound)
+	})
 	t.Run("DeleteCascades", func(t *testing.T) {
 		s := fresh(t, open)
 		tree(t, s)
