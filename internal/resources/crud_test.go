@@ -166,6 +166,8 @@ func TestBadRequests(t *testing.T) {
 		{"long name", "PUT", sitePath + strings.Repeat("a", 91), `{"location":"l"}`, "InvalidResourceName", 400},
 		{"storage upper case", "PUT", saPath + "Acct1", `{"location":"l"}`, "InvalidResourceName", 400},
 		{"storage short", "PUT", saPath + "ab", `{"location":"l"}`, "InvalidResourceName", 400},
+		{"storage reserved for a Lanyard endpoint", "PUT", saPath + "metadata", `{"location":"l"}`, "InvalidResourceName", 400},
+		{"storage reserved healthz", "PUT", saPath + "healthz", `{"location":"l"}`, "InvalidResourceName", 400},
 		{"storage bad sku", "PUT", saPath + "acct9", `{"location":"l","sku":{"name":"Gold"}}`, "InvalidSku", 400},
 		{"vault hyphens", "PUT", kvPath + "a--b", `{"location":"l"}`, "InvalidResourceName", 400},
 		{"vault digit first", "PUT", kvPath + "1abc", `{"location":"l"}`, "InvalidResourceName", 400},

@@ -1,18 +1,21 @@
 package resources
 
-import "strings"
+import (
+	"strings"
 
-// Data-plane addresses rendered in resource properties. They live in one
-// place because the data planes (and host-style names when a domain is
-// configured) come later and will change them.
+	"github.com/lanyardhq/lanyard/internal/dataplane"
+)
 
-func (h *Handler) blobEndpoint(account string) string {
-	return strings.TrimSuffix(h.cfg.BaseURL, "/") + "/" + account + "/"
+// Data-plane addresses rendered in resource properties come from
+// dataplane.Endpoints, which also parses the requests that arrive at them.
+
+func (h *Handler) endpoints() dataplane.Endpoints {
+	return dataplane.Endpoints{Base: h.cfg.BaseURL, Domain: h.cfg.Domain}
 }
 
-func (h *Handler) vaultURI(vault string) string {
-	return strings.TrimSuffix(h.cfg.BaseURL, "/") + "/vaults/" + vault + "/"
-}
+func (h *Handler) blobEndpoint(account string) string { return h.endpoints().BlobURL(account) }
+
+func (h *Handler) vaultURI(vault string) string { return h.endpoints().VaultURL(vault) }
 
 // defaultHostName is an app's host name; apps run on hosts the agent
 // manages, so it is informational, as in Azure's *.azurewebsites.net.

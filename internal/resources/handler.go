@@ -27,6 +27,9 @@ type Config struct {
 	TenantID string
 	// BaseURL is where data planes are served, e.g. https://127.0.0.1:8443.
 	BaseURL string
+	// Domain, when set, makes data-plane endpoints host-style
+	// ({account}.blob.{Domain}, {vault}.vault.{Domain}).
+	Domain string
 	Now     func() time.Time
 }
 

@@ -31,16 +31,45 @@ func genericName(name string) string {
 // storageName: 3–24 lower-case ASCII letters and digits (the name becomes a
 // DNS label in Azure, hence global).
 func storageName(name string) string {
-	if len(name) < 3 || len(name) > 24 {
-		return "must be 3 to 24 characters long"
-	}
-	for i := 0; i < len(name); i++ {
-		if c := name[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
-			return "may contain only lower-case letters and digits"
+	if !ValidStorageName(name) {
+		if len(name) < 3 || len(name) > 24 {
+			return "must be 3 to 24 characters long"
 		}
+		return "may contain only lower-case letters and digits"
+	}
+	if ReservedStorageName(name) {
+		return "is reserved: path-style blob URLs (https://host/{account}/...) share the first path segment with Lanyard's own endpoints"
 	}
 	return ""
 }
+
+// ValidStorageName reports whether name has the shape of a storage account
+// name (3–24 lower-case ASCII letters and digits).
+func ValidStorageName(name string) bool {
+	if len(name) < 3 || len(name) > 24 {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// reservedStorageNames are the first path segments of Lanyard's own
+// endpoints (and a few kept for later ones). The server routes
+// "/{segment}/..." to blob storage when the segment is a valid account name
+// not in this list, so no account may take one of these names.
+var reservedStorageNames = map[string]bool{
+	"subscriptions": true, "providers": true, "tenants": true, "lanyard": true, "healthz": true,
+	"readyz": true, "livez": true, "metrics": true, "metadata": true, "msi": true, "vaults": true,
+	"common": true, "organizations": true, "consumers": true, "oauth2": true, "login": true,
+	"devicelogin": true, "portal": true, "static": true, "api": true, "admin": true,
+}
+
+// ReservedStorageName reports whether name is kept for Lanyard's endpoints.
+func ReservedStorageName(name string) bool { return reservedStorageNames[strings.ToLower(name)] }
 
 // vaultName: 3–24 ASCII letters, digits and hyphens, starting with a
 // letter, ending with a letter or digit, without consecutive hyphens.
