@@ -45,6 +45,7 @@ command line wins over the environment, which wins over the default.`,
 	f.Int("agent-burst", 20, "built-in agent: token bucket size for --agent-rate-limit")
 	f.Int("agent-max-concurrent", 5, "built-in agent: concurrent token-service fetches (Azure: 5); negative = unlimited")
 	f.StringArray("federation-ca-file", nil, "extra CA certificate (PEM) trusted for federated credentials' issuers (repeatable)")
+	f.String("domain", "", "serve host-style data-plane names {account}.blob.DOMAIN and {vault}.vault.DOMAIN (path-style URLs work without it)")
 	f.String("log-level", "info", "debug, info, warn or error")
 	f.String("log-format", "text", "text or json")
 	return cmd
@@ -72,6 +73,7 @@ func resolveServeConfig(f *pflag.FlagSet, lookupEnv func(string) (string, bool))
 		LogLevel:     str("log-level"),
 		LogFormat:    str("log-format"),
 		IdentityAddr: str("identity-addr"),
+		Domain:       str("domain"),
 	}
 	list := func(name string) []string {
 		if f.Changed(name) {

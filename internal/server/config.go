@@ -40,6 +40,11 @@ type Config struct {
 	// fetching external issuers' OIDC documents for federated credentials,
 	// besides the system roots and Lanyard's own CA.
 	FederationCAFiles []string
+	// Domain, when set, turns on host-style data-plane names,
+	// {account}.blob.{Domain} and {vault}.vault.{Domain}, and adds
+	// *.blob.{Domain} and *.vault.{Domain} to the server certificate.
+	// Path-style URLs work either way.
+	Domain string
 }
 
 // IdentityAddrOff disables the built-in agent.
@@ -127,6 +132,9 @@ func (c Config) Validate() error {
 	default:
 		errs = append(errs, fmt.Errorf("log level %q must be debug, info, warn or error", c.LogLevel))
 	}
+	if c.Domain != "" && !validDomain(c.Domain) {
+		errs = append(errs, fmt.Errorf("domain %q must be a lower-case DNS name such as lanyard.internal (no scheme, port or trailing dot)", c.Domain))
+	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("log format %q must be text or json", c.LogFormat))
 	}
@@ -135,3 +143,30 @@ func (c Config) Validate() error {
 
 // publicBase is PublicURL without a trailing slash.
 func (c Config) publicBase() string { return strings.TrimSuffix(c.PublicURL, "/") }
+
+// validDomain accepts lower-case DNS names of two or more labels.
+func validDomain(d string) bool {
+	labels := strings.Split(d, ".")
+	if len(d) > 200 || len(labels) < 2 {
+		return false
+	}
+	for _, l := range labels {
+		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+			return false
+		}
+		for i := 0; i < len(l); i++ {
+			if c := l[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// certNames are the DNS names the server certificate must carry.
+func (c Config) certNames() []string {
+	if c.Domain == "" {
+		return c.DNSNames
+	}
+	return append(append([]string{}, c.DNSNames...), c.Domain, "*.blob."+c.Domain, "*.vault."+c.Domain)
+}

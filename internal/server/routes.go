@@ -22,6 +22,7 @@ type surface struct {
 	resources *resources.Handler
 	access    *access.Handler
 	hosts     *hosts.Handler
+	data      *dataRouter // blob storage and the secrets vault
 	// requireToken authenticates management-plane requests.
 	requireToken func(http.Handler) http.Handler
 	ready        func(*http.Request) error
@@ -80,6 +81,12 @@ func routes(s surface) http.Handler {
 	armHandler := s.requireToken(rt)
 
 	return recoverPanics(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Data planes first: a host-style name ({account}.blob.{domain})
+		// owns its whole path. Path-style accounts never shadow the paths
+		// below, whose first segments no account may take.
+		if s.data != nil && s.data.route(w, r) {
+			return
+		}
 		switch {
 		case isARMPath(r.URL.Path):
 			armHandler.ServeHTTP(w, r)

@@ -80,7 +80,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.caFile = ca.CertFile()
-	cert, err := ca.ServerCertificate(cfg.DataDir, cfg.DNSNames, nil)
+	cert, err := ca.ServerCertificate(cfg.DataDir, cfg.certNames(), nil)
 	if err != nil {
 		s.Close()
 		return nil, err
@@ -134,7 +134,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		}),
 		directory: directory.NewHandler(dir),
 		resources: resources.New(resources.Config{
-			Store: st, Authz: s.index, Sync: s.index, TenantID: s.tenant.TenantID, BaseURL: base, Now: now,
+			Store: st, Authz: s.index, Sync: s.index, TenantID: s.tenant.TenantID, BaseURL: base, Domain: cfg.Domain, Now: now,
 		}),
 		hosts:        s.identity.hosts,
 		access:       access.New(access.Config{Store: st, Index: s.index, Now: now, BaseURL: base}),
