@@ -142,6 +142,7 @@ type Tx interface {
 	Assignments
 	Keys
 	Changes
+	Secrets
 }
 
 // Store is a backend.

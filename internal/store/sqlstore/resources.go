@@ -163,6 +163,11 @@ func (o *ops) DeleteResource(ctx context.Context, id string) error {
 	if _, err := o.getResource(ctx, id, ""); err != nil {
 		return err
 	}
+	// A vault's secrets and data key go with it, so a vault re-created
+	// under the same ID starts empty.
+	if err := o.deleteVaultData(ctx, k); err != nil {
+		return err
+	}
 	under, a := below("id_key", k)
 	underR, aR := below("resource_key", k)
 	underI, aI := below("identity_key", k)

@@ -147,4 +147,42 @@ var migrations = [][]string{
 		`UPDATE resources SET name_key = lower(name)`,
 		`CREATE INDEX resources_type_name ON resources (type_key, name_key)`,
 	},
+	{ // 4: Key Vault secrets (store.Secrets). vault_key is the vault
+		// resource's id_key; DeleteResource removes these rows with the
+		// vault, and the foreign keys refuse rows for a vault that is gone.
+		// secrets.latest names the newest version, so a get of the latest
+		// is one primary-key join; seq orders versions within a secret.
+		// deleted_at is "" while the secret is live.
+		`CREATE TABLE vault_keys (
+			vault_key TEXT PRIMARY KEY REFERENCES resources (id_key) ON DELETE CASCADE,
+			vault_id TEXT NOT NULL,
+			generation TEXT NOT NULL,
+			sealed {{blob}} NOT NULL,
+			created_at TEXT NOT NULL)`,
+		`CREATE TABLE secrets (
+			vault_key TEXT NOT NULL REFERENCES resources (id_key) ON DELETE CASCADE,
+			name_key TEXT NOT NULL,
+			name TEXT NOT NULL,
+			latest TEXT NOT NULL,
+			seq BIGINT NOT NULL,
+			deleted_at TEXT NOT NULL,
+			purge_at TEXT NOT NULL,
+			PRIMARY KEY (vault_key, name_key))`,
+		`CREATE TABLE secret_versions (
+			vault_key TEXT NOT NULL,
+			name_key TEXT NOT NULL,
+			version TEXT NOT NULL,
+			seq BIGINT NOT NULL,
+			value {{blob}} NOT NULL,
+			content_type TEXT NOT NULL,
+			tags TEXT,
+			enabled INTEGER NOT NULL,
+			not_before TEXT NOT NULL,
+			expires TEXT NOT NULL,
+			created_at TEXT NOT NULL,
+			updated_at TEXT NOT NULL,
+			PRIMARY KEY (vault_key, name_key, version),
+			UNIQUE (vault_key, name_key, seq),
+			FOREIGN KEY (vault_key, name_key) REFERENCES secrets (vault_key, name_key) ON DELETE CASCADE)`,
+	},
 }

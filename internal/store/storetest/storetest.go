@@ -30,6 +30,7 @@ func Run(t *testing.T, open Opener) {
 		{"Assignments", testAssignments},
 		{"Keys", testKeys},
 		{"Hosts", testHosts},
+		{"Secrets", testSecrets},
 		{"ChangeFeed", testChangeFeed},
 		{"Update", testUpdate},
 		{"Concurrency", testConcurrency},
