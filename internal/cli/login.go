@@ -92,12 +92,13 @@ func (a *app) login(cmd *cobra.Command, lf loginFlags) error {
 	if err != nil {
 		return err
 	}
-	tok, err := c.passwordGrant(ctx, info.CLIClientID, user, password)
+	tok, err := c.passwordGrant(ctx, info.CLIClientID, user, password, managementScope)
 	if err != nil {
 		return err
 	}
 	prof.TenantID, prof.SubscriptionID, prof.User = info.TenantID, info.DefaultSubscriptionID, user
 	prof.AccessToken, prof.ExpiresOn = tok.AccessToken, a.now().Add(tok.ExpiresIn).Truncate(time.Second)
+	prof.DataTokens = a.dataTokens(ctx, cmd.ErrOrStderr(), c, info.CLIClientID, user, password)
 	if err := saveProfile(prof); err != nil {
 		return err
 	}
@@ -141,15 +142,19 @@ type tokenResponse struct {
 	ExpiresIn   time.Duration
 }
 
-// passwordGrant runs the resource-owner password grant for the management
-// audience, as `az login -u -p` does.
-func (c *client) passwordGrant(ctx context.Context, clientID, user, password string) (*tokenResponse, error) {
+// managementScope is the ARM scope as az spells it (the double slash is the
+// audience "https://management.azure.com/" plus "/.default").
+const managementScope = "https://management.azure.com//.default"
+
+// passwordGrant runs the resource-owner password grant for one scope, as
+// `az login -u -p` does.
+func (c *client) passwordGrant(ctx context.Context, clientID, user, password, scope string) (*tokenResponse, error) {
 	form := url.Values{
 		"grant_type": {"password"},
 		"client_id":  {clientID},
 		"username":   {user},
 		"password":   {password},
-		"scope":      {"https://management.azure.com//.default"},
+		"scope":      {scope},
 	}
 	var raw struct {
 		AccessToken string          `json:"access_token"`

@@ -18,11 +18,17 @@ func serveLogin(f *fakeAPI, t *testing.T, tokenStatus int, tokenBody any) {
 	f.routes["POST /organizations/oauth2/v2.0/token"] = func(w http.ResponseWriter, r *http.Request) {
 		r.ParseForm()
 		want := map[string]string{"grant_type": "password", "client_id": "cli-client", "username": "alice@example.com",
-			"password": "pw-from-file", "scope": "https://management.azure.com//.default"}
+			"password": "pw-from-file"}
 		for k, v := range want {
 			if got := r.PostForm.Get(k); got != v {
 				t.Errorf("token form %s = %q, want %q", k, got, v)
 			}
+		}
+		// Login asks for the management token, then one per data plane.
+		switch sc := r.PostForm.Get("scope"); sc {
+		case "https://management.azure.com//.default", "https://storage.azure.com/.default", "https://vault.azure.net/.default":
+		default:
+			t.Errorf("token form scope = %q", sc)
 		}
 		writeJSON(w, tokenStatus, tokenBody)
 	}

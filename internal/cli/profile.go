@@ -23,6 +23,10 @@ type Profile struct {
 	User           string    `json:"user"`
 	AccessToken    string    `json:"accessToken"`
 	ExpiresOn      time.Time `json:"expiresOn"`
+	// DataTokens holds the data-plane tokens (Blob, Key Vault) by audience.
+	// Profiles from before the data planes lack it; dataToken then asks for
+	// a new login rather than failing obscurely.
+	DataTokens map[string]storedToken `json:"dataTokens,omitempty"`
 }
 
 // errNotSignedIn is what every client command says before the first login.

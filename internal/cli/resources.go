@@ -61,7 +61,7 @@ func newStorageCommand(a *app) *cobra.Command {
 	acct.AddCommand(create)
 	acct.AddCommand(crudCommands(a, storageType, resourceColumns)...)
 	cmd := &cobra.Command{Use: "storage", Short: "Manage storage"}
-	cmd.AddCommand(acct)
+	cmd.AddCommand(acct, newStorageContainerCommand(a), newStorageBlobCommand(a))
 	return cmd
 }
 
@@ -72,5 +72,6 @@ func newKeyVaultCommand(a *app) *cobra.Command {
 	}, nil)
 	cmd.AddCommand(create)
 	cmd.AddCommand(crudCommands(a, vaultType, resourceColumns)...)
+	cmd.AddCommand(newKeyVaultSecretCommand(a))
 	return cmd
 }
