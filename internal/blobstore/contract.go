@@ -1,11 +1,10 @@
 package blobstore
 
-// This file fixes blobstore's exported surface; package blob (the HTTP
-// protocol) is written against it. The stub bodies are replaced by the
-// implementation in other files.
+// This file fixes blobstore's exported types, errors and limits; package
+// blob (the HTTP protocol) is written against them. The Store and its
+// methods live in the other files.
 
 import (
-	"context"
 	"errors"
 	"io"
 	"time"
@@ -131,90 +130,4 @@ type Reader interface {
 	// Section returns the bytes [off, off+n) of the content.
 	Section(off, n int64) io.Reader
 	io.Closer
-}
-
-var errStub = errors.New("blobstore: not implemented")
-
-// Store is one server's blob data under one directory.
-type Store struct{}
-
-// Open opens (creating if needed) the store in dir and removes debris a
-// crash left: staged files no record names.
-func Open(dir string, now func() time.Time) (*Store, error) { return nil, errStub }
-
-// Close closes the metadata database.
-func (s *Store) Close() error { return errStub }
-
-func (s *Store) CreateContainer(ctx context.Context, a Account, name string, md map[string]string) (Container, error) {
-	return Container{}, errStub
-}
-func (s *Store) GetContainer(ctx context.Context, a Account, name string) (Container, error) {
-	return Container{}, errStub
-}
-func (s *Store) SetContainerMetadata(ctx context.Context, a Account, name string, md map[string]string, cond ContainerPrecondition) (Container, error) {
-	return Container{}, errStub
-}
-
-// DeleteContainer deletes the container with all its blobs and staged blocks.
-func (s *Store) DeleteContainer(ctx context.Context, a Account, name string, cond ContainerPrecondition) error {
-	return errStub
-}
-func (s *Store) ListContainers(ctx context.Context, a Account, o ListOptions) (items []Container, next string, err error) {
-	return nil, "", errStub
-}
-
-// PutBlob stores exactly size bytes from body as the blob's whole content,
-// replacing any committed content and discarding staged blocks. Content
-// goes to a staged file first (hashing MD5 as it streams, never held whole
-// in memory) and becomes visible at commit. A body shorter than size gives
-// ErrShortBody; h.ContentMD5, if set, must match (ErrMD5Mismatch).
-func (s *Store) PutBlob(ctx context.Context, a Account, container, name string, body io.Reader, size int64,
-	h Headers, md map[string]string, cond Precondition) (Blob, error) {
-	return Blob{}, errStub
-}
-
-// PutBlock stages a block (exactly size bytes from body; md5, if set, must
-// match). Staging the same ID again replaces the staged block. A blob that
-// does not exist yet is not created by staging.
-func (s *Store) PutBlock(ctx context.Context, a Account, container, name, blockID string, body io.Reader, size int64, md5 []byte) error {
-	return errStub
-}
-
-// PutBlockList commits list as the blob's content (blocks may repeat), then
-// drops the staged blocks not used. A missing block gives
-// ErrInvalidBlockList and changes nothing.
-func (s *Store) PutBlockList(ctx context.Context, a Account, container, name string, list []BlockRef,
-	h Headers, md map[string]string, cond Precondition) (Blob, error) {
-	return Blob{}, errStub
-}
-
-// GetBlockList returns the committed and staged blocks; blob is nil when
-// only staged blocks exist. With neither, ErrBlobNotFound.
-func (s *Store) GetBlockList(ctx context.Context, a Account, container, name string) (committed, uncommitted []Block, blob *Blob, err error) {
-	return nil, nil, nil, errStub
-}
-
-// OpenBlob checks cond against the current blob and returns a Reader for it.
-func (s *Store) OpenBlob(ctx context.Context, a Account, container, name string, cond Precondition) (Reader, error) {
-	return nil, errStub
-}
-func (s *Store) GetBlob(ctx context.Context, a Account, container, name string) (Blob, error) {
-	return Blob{}, errStub
-}
-
-// SetHeaders replaces the blob's HTTP properties (all of them, as Azure's
-// Set Blob Properties does); ContentMD5 nil clears it.
-func (s *Store) SetHeaders(ctx context.Context, a Account, container, name string, h Headers, cond Precondition) (Blob, error) {
-	return Blob{}, errStub
-}
-func (s *Store) SetMetadata(ctx context.Context, a Account, container, name string, md map[string]string, cond Precondition) (Blob, error) {
-	return Blob{}, errStub
-}
-func (s *Store) DeleteBlob(ctx context.Context, a Account, container, name string, cond Precondition) error {
-	return errStub
-}
-
-// ListBlobs lists committed blobs in name order (byte order of UTF-8).
-func (s *Store) ListBlobs(ctx context.Context, a Account, container string, o ListBlobsOptions) (BlobListing, error) {
-	return BlobListing{}, errStub
 }
