@@ -84,8 +84,10 @@ func newEnv(t testing.TB) *env {
 	}
 	t.Cleanup(func() { e.blobs.Close() })
 
-	mux := http.NewServeMux()
-	e.srv = httptest.NewUnstartedServer(mux)
+	// No ServeMux: it would clean "a/../b" into another blob's path
+	// before the Handler could refuse it.
+	var serve http.HandlerFunc
+	e.srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { serve(w, r) }))
 	e.srv.StartTLS()
 	t.Cleanup(e.srv.Close)
 	iss := tokens.IssuerURL(e.srv.URL, testTenant)
@@ -93,12 +95,12 @@ func newEnv(t testing.TB) *env {
 	guard := dataplane.NewGuard(tokens.NewVerifier(keys, iss, time.Now), e.index)
 	h := New(Config{Store: e.blobs, Accounts: st, Guard: guard, AuthorityURL: e.srv.URL + "/" + testTenant,
 		Now: time.Now, Actions: e.index})
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+	serve = func(w http.ResponseWriter, r *http.Request) {
 		name, rest, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
 		base := e.srv.URL + "/" + name
 		h.Serve(w, r, dataplane.Address{Name: name, Path: "/" + rest, BaseURL: base,
 			Audiences: []string{storageAud, base}})
-	})
+	}
 	return e
 }
 
@@ -171,3 +173,13 @@ func (e *env) customRole(oid, name, dataAction, scope string) error {
 	}
 	return e.index.Sync(ctx)
 }
+
+func (e *env) acct() blobstore.Account {
+	res, err := e.st.FindResource(context.Background(), storageType, testAccount)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return blobstore.Account{Name: res.Name, Generation: res.CreatedAt.UnixNano()}
+}
+
+func blobListAll() blobstore.ListBlobsOptions { return blobstore.ListBlobsOptions{} }
