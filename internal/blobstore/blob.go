@@ -1,6 +1,7 @@
 package blobstore
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -33,6 +34,7 @@ func (s *Store) GetBlob(ctx context.Context, a Account, container, name string) 
 // SetHeaders replaces the blob's HTTP properties (all of them, as Azure's
 // Set Blob Properties does); ContentMD5 nil clears it.
 func (s *Store) SetHeaders(ctx context.Context, a Account, container, name string, h Headers, cond Precondition) (Blob, error) {
+	h.ContentMD5 = bytes.Clone(h.ContentMD5) // not the caller's array; nil stays nil
 	return s.modify(ctx, a, container, name, cond, func(b *Blob) { b.Headers = h })
 }
 

@@ -3,6 +3,7 @@ package blobstore
 import (
 	"context"
 	"database/sql"
+	"fmt"
 )
 
 // PutBlockList commits list as the blob's content (blocks may repeat), then
@@ -63,7 +64,7 @@ func (s *Store) PutBlockList(ctx context.Context, a Account, container, name str
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM blocks WHERE account = ? AND container = ? AND blob = ?`,
 			a.Name, container, name); err != nil {
-			return err
+			return fmt.Errorf("blobstore: drop staged blocks: %w", err)
 		}
 		b = s.newVersion(cur, name, size, h, md)
 		return writeBlob(ctx, tx, a.Name, container, b, idLen, ext)

@@ -1,6 +1,7 @@
 package blobstore
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
@@ -31,6 +32,8 @@ func (s *Store) PutBlob(ctx context.Context, a Account, container, name string, 
 	}
 	if h.ContentMD5 == nil {
 		h.ContentMD5 = sum
+	} else {
+		h.ContentMD5 = bytes.Clone(h.ContentMD5) // not the caller's array
 	}
 	var ext []extent
 	if size > 0 {

@@ -15,7 +15,8 @@ import (
 // commits meanwhile defers their deletion to Close. Pinning happens after
 // the metadata read, so OpenBlob checks that no file was dropped in
 // between (the files epoch) and otherwise reads again; after a few lost
-// races it reads under the files lock, which holds drops off briefly.
+// races it reads under the files lock, which holds drops off briefly (cond
+// then runs under that lock, so it must not call back into the Store).
 func (s *Store) OpenBlob(ctx context.Context, a Account, container, name string, cond Precondition) (Reader, error) {
 	if err := s.checkGeneration(ctx, a); err != nil {
 		return nil, err

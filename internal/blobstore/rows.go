@@ -50,6 +50,9 @@ func encodeMetadata(md map[string]string) string {
 }
 
 func decodeMetadata(s string) (map[string]string, error) {
+	if s == "{}" {
+		return nil, nil // the common case, without a JSON decoder
+	}
 	var md map[string]string
 	if err := json.Unmarshal([]byte(s), &md); err != nil {
 		return nil, fmt.Errorf("blobstore: corrupt metadata: %w", err)
