@@ -71,7 +71,7 @@ func writeError(w http.ResponseWriter, err error) {
 	if !ok {
 		e = internal(err)
 	}
-	if e.status >= 500 {
+	if e.cause != nil {
 		slog.Error("vault: request failed", "code", e.code, "err", e.cause)
 	}
 	body := errorBody{Error: errorJSON{Code: e.code, Message: e.msg}}
