@@ -191,7 +191,7 @@ func (e *env) client(cred azcore.TokenCredential) *azsecrets.Client {
 	e.t.Helper()
 	c, err := azsecrets.NewClient(e.srv.URL+"/vaults/"+testVault, cred, &azsecrets.ClientOptions{
 		DisableChallengeResourceVerification: true,
-		ClientOptions: azcore.ClientOptions{Transport: e.srv.Client(), Retry: policy.RetryOptions{MaxRetries: -1}},
+		ClientOptions:                        azcore.ClientOptions{Transport: e.srv.Client(), Retry: policy.RetryOptions{MaxRetries: -1}},
 	})
 	if err != nil {
 		e.t.Fatal(err)
