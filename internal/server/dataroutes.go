@@ -39,7 +39,7 @@ func (d *dataRouter) route(w http.ResponseWriter, r *http.Request) bool {
 		d.serveBlob(w, r, name, r.URL.Path, origin)
 		return true
 	case dataplane.Vault:
-		d.serveVault(w, r, name, r.URL.Path, origin, d.ep.VaultResource(true, r.Host))
+		d.serveVault(w, r, name, r.URL.Path, origin, "", d.ep.VaultResource(true, r.Host))
 		return true
 	}
 	first, rest := splitFirst(r.URL.Path)
@@ -48,7 +48,7 @@ func (d *dataRouter) route(w http.ResponseWriter, r *http.Request) bool {
 		if name == "" {
 			return false
 		}
-		d.serveVault(w, r, name, below, origin+"/vaults/"+name, d.ep.VaultResource(false, r.Host))
+		d.serveVault(w, r, name, below, origin+"/vaults/"+name, origin, d.ep.VaultResource(false, r.Host))
 		return true
 	}
 	if resources.ValidStorageName(first) && !resources.ReservedStorageName(first) {
@@ -65,9 +65,9 @@ func (d *dataRouter) serveBlob(w http.ResponseWriter, r *http.Request, name, pat
 	})
 }
 
-func (d *dataRouter) serveVault(w http.ResponseWriter, r *http.Request, name, path, base, resource string) {
+func (d *dataRouter) serveVault(w http.ResponseWriter, r *http.Request, name, path, base, idBase, resource string) {
 	d.vault.Serve(w, r, dataplane.Address{
-		Name: name, Path: path, BaseURL: base, Resource: resource,
+		Name: name, Path: path, BaseURL: base, IDBaseURL: idBase, Resource: resource,
 		Audiences: []string{vaultAudience, resource},
 	})
 }

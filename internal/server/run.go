@@ -121,6 +121,11 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		s.Close()
 		return nil, err
 	}
+	data, err := s.newDataRouter(cfg, st, sealer, verifier, s.index, now)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
 
 	s.handler = routes(surface{
 		info: info{
@@ -137,6 +142,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 			Store: st, Authz: s.index, Sync: s.index, TenantID: s.tenant.TenantID, BaseURL: base, Domain: cfg.Domain, Now: now,
 		}),
 		hosts:        s.identity.hosts,
+		data:         data,
 		access:       access.New(access.Config{Store: st, Index: s.index, Now: now, BaseURL: base}),
 		requireToken: authn.Middleware(verifier, tokens.ManagementAudiences, base+"/"+s.tenant.TenantID),
 		ready:        func(r *http.Request) error { return st.Ping(r.Context()) },

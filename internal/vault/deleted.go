@@ -18,7 +18,7 @@ func (h *Handler) delete(c *call) error {
 	if err != nil {
 		return internal(err)
 	}
-	writeJSON(c.w, http.StatusOK, renderDeleted(c.addr.BaseURL, d, true))
+	writeJSON(c.w, http.StatusOK, renderDeleted(c.addr.IDBase(), d, true))
 	return nil
 }
 
@@ -55,7 +55,7 @@ func (h *Handler) getDeleted(c *call) error {
 	case gone:
 		return deletedSecretNotFound(c.op.name)
 	}
-	writeJSON(c.w, http.StatusOK, renderDeleted(c.addr.BaseURL, d, true))
+	writeJSON(c.w, http.StatusOK, renderDeleted(c.addr.IDBase(), d, true))
 	return nil
 }
 
@@ -82,7 +82,7 @@ func (h *Handler) recover(c *call) error {
 	case gone:
 		return deletedSecretNotFound(c.op.name)
 	}
-	writeJSON(c.w, http.StatusOK, render(c.addr.BaseURL, v, true))
+	writeJSON(c.w, http.StatusOK, render(c.addr.IDBase(), v, true))
 	return nil
 }
 

@@ -80,7 +80,7 @@ func (h *Handler) list(c *call) error {
 	if err != nil {
 		return internal(err)
 	}
-	writePage(c, p, vs, func(v store.SecretVersion) secretJSON { return render(c.addr.BaseURL, v, false) },
+	writePage(c, p, vs, func(v store.SecretVersion) secretJSON { return render(c.addr.IDBase(), v, false) },
 		func(v store.SecretVersion) string { return v.Name })
 	return nil
 }
@@ -98,7 +98,7 @@ func (h *Handler) listVersions(c *call) error {
 	if err != nil {
 		return internal(err)
 	}
-	writePage(c, p, vs, func(v store.SecretVersion) secretJSON { return render(c.addr.BaseURL, v, true) },
+	writePage(c, p, vs, func(v store.SecretVersion) secretJSON { return render(c.addr.IDBase(), v, true) },
 		func(v store.SecretVersion) string { return v.Version })
 	return nil
 }
@@ -113,7 +113,7 @@ func (h *Handler) listDeleted(c *call) error {
 	if err != nil {
 		return internal(err)
 	}
-	writePage(c, p, ds, func(d store.DeletedSecret) secretJSON { return renderDeleted(c.addr.BaseURL, d, false) },
+	writePage(c, p, ds, func(d store.DeletedSecret) secretJSON { return renderDeleted(c.addr.IDBase(), d, false) },
 		func(d store.DeletedSecret) string { return d.Latest.Name })
 	return nil
 }

@@ -61,7 +61,7 @@ func (h *Handler) set(c *call) error {
 	if err != nil {
 		return asAPIError(err)
 	}
-	out := render(c.addr.BaseURL, saved, true)
+	out := render(c.addr.IDBase(), saved, true)
 	out.Value = in.Value
 	writeJSON(c.w, http.StatusOK, out)
 	return nil
@@ -85,7 +85,7 @@ func (h *Handler) get(c *call) error {
 	if err != nil {
 		return internal(err)
 	}
-	out := render(c.addr.BaseURL, v, true)
+	out := render(c.addr.IDBase(), v, true)
 	s := string(pt)
 	out.Value = &s
 	writeJSON(c.w, http.StatusOK, out)
@@ -162,7 +162,7 @@ func (h *Handler) update(c *call) error {
 	if err != nil {
 		return internal(err)
 	}
-	writeJSON(c.w, http.StatusOK, render(c.addr.BaseURL, out, true))
+	writeJSON(c.w, http.StatusOK, render(c.addr.IDBase(), out, true))
 	return nil
 }
 
