@@ -50,9 +50,9 @@ type secretFields struct {
 	attrs       *azsecrets.SecretAttributes
 }
 
-// out renders the fields; the name and version are read from the ID
-// relative to the vault URL, because the SDK's ID.Name() assumes the vault
-// URL has no path and so misreads path-style IDs (/vaults/v/secrets/n/ver).
+// out renders the fields; the name and version are read from the ID by
+// secretRef rather than the SDK's ID.Name(), which assumes IDs have no path
+// prefix and so would misread one that keeps the vault's path.
 func (f secretFields) out(vaultURL string) secretOut {
 	o := secretOut{ID: string(deref(f.id)), ContentType: deref(f.contentType), Managed: deref(f.managed)}
 	o.Name, o.Version = secretRef(vaultURL, o.ID)
@@ -69,17 +69,20 @@ func (f secretFields) out(vaultURL string) secretOut {
 	return o
 }
 
-// secretRef splits ".../secrets/{name}[/{version}]" (or deletedsecrets)
-// after the vault URL's own path.
+// secretRef splits "/secrets/{name}[/{version}]" (or deletedsecrets). Lanyard
+// renders path-style IDs without the vault's path so that the SDK parses
+// them; an ID that does keep it (/vaults/v/secrets/...) is read too.
 func secretRef(vaultURL, id string) (name, version string) {
 	v, err1 := url.Parse(vaultURL)
 	u, err2 := url.Parse(id)
 	if err1 != nil || err2 != nil {
 		return "", ""
 	}
-	rest, ok := strings.CutPrefix(strings.Trim(u.Path, "/"), strings.Trim(v.Path, "/"))
-	if !ok {
-		return "", ""
+	rest := strings.Trim(u.Path, "/")
+	if prefix := strings.Trim(v.Path, "/"); prefix != "" {
+		if r, ok := strings.CutPrefix(rest, prefix+"/"); ok {
+			rest = r
+		}
 	}
 	parts := strings.Split(strings.Trim(rest, "/"), "/")
 	if len(parts) < 2 || (parts[0] != "secrets" && parts[0] != "deletedsecrets") {

@@ -126,6 +126,8 @@ func TestSecretInputsRefusedBeforeSending(t *testing.T) {
 func TestSecretRef(t *testing.T) {
 	for _, tt := range []struct{ vault, id, name, version string }{
 		{"https://h:8443/vaults/kv1/", "https://h:8443/vaults/kv1/secrets/db/abc", "db", "abc"},
+		{"https://h:8443/vaults/kv1/", "https://h:8443/secrets/db/abc", "db", "abc"},
+		{"https://h:8443/vaults/kv10/", "https://h:8443/vaults/kv1/secrets/db", "", ""},
 		{"https://h:8443/vaults/kv1/", "https://h:8443/vaults/kv1/secrets/secrets", "secrets", ""},
 		{"https://kv1.vault.d:8443/", "https://kv1.vault.d:8443/deletedsecrets/db", "db", ""},
 		{"https://h:8443/vaults/kv1/", "https://h:8443/vaults/kv2/secrets/db/abc", "", ""},
