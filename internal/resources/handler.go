@@ -30,7 +30,7 @@ type Config struct {
 	// Domain, when set, makes data-plane endpoints host-style
 	// ({account}.blob.{Domain}, {vault}.vault.{Domain}).
 	Domain string
-	Now     func() time.Time
+	Now    func() time.Time
 }
 
 // Handler serves the resource manager's types.
