@@ -7,8 +7,8 @@
 #   ./lanyard serve &            # first terminal
 #   examples/setup.sh            # second terminal
 #
-# Re-running it is safe: every PUT is idempotent and an existing role
-# assignment is accepted. Needs jq and go.
+# Re-running it is safe: apps are created once, the other PUTs are
+# idempotent and an existing role assignment is accepted. Needs jq and go.
 set -euo pipefail
 
 LANYARD=${LANYARD:-./lanyard}
@@ -58,8 +58,12 @@ DISABLE_CHALLENGE=false
 [[ $VAULT_URL == */vaults/* ]] && DISABLE_CHALLENGE=true
 
 echo "== apps: web1 (shared + databases + system-assigned), web2 (shared)"
-lanyard app create -g "$RG" -n web1 >/dev/null
-lanyard app create -g "$RG" -n web2 >/dev/null
+# An app is created only once: PUT on an existing app replaces it, identity
+# block included, so a re-run would swap web1's system-assigned identity for a
+# new one (and the agent may still hold tokens of the old one for minutes).
+for app in web1 web2; do
+  lanyard app show -g "$RG" -n "$app" >/dev/null 2>&1 || lanyard app create -g "$RG" -n "$app" >/dev/null
+done
 WEB1=$(lanyard app identity assign -g "$RG" -n web1 --system-assigned --identities shared databases)
 WEB1_SYSTEM=$(jq -r .principalId <<<"$WEB1")
 lanyard app identity assign -g "$RG" -n web2 --identities shared >/dev/null
@@ -68,7 +72,7 @@ for app in web1 web2; do
     "APP_NAME=$app" "Managed_Identity_Client_ID=$SHARED_CLIENT_ID" \
     "Managed_Identity_Client_ID_Storage=$SHARED_CLIENT_ID" "Managed_Identity_Client_ID_Databases=$DATABASES_CLIENT_ID" \
     "STORAGE_ACCOUNT_1_URL=$URL1" "STORAGE_ACCOUNT_2_URL=$URL2" \
-    "VAULT_URL=$VAULT_URL" "SECRET_NAME=$SECRET_NAME" \
+    "CONTAINER_NAME=shared" "VAULT_URL=$VAULT_URL" "SECRET_NAME=$SECRET_NAME" \
     "KEYVAULT_DISABLE_CHALLENGE_VERIFICATION=$DISABLE_CHALLENGE" >/dev/null
 done
 
