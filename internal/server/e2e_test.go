@@ -22,7 +22,10 @@ type running struct {
 	caFile string
 }
 
-func start(t testing.TB, dataDir string) *running {
+func start(t testing.TB, dataDir string) *running { return startWith(t, dataDir, nil) }
+
+// startWith is start with configure applied to the configuration first.
+func startWith(t testing.TB, dataDir string, configure func(*server.Config)) *running {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -30,6 +33,9 @@ func start(t testing.TB, dataDir string) *running {
 	}
 	url := "https://" + ln.Addr().String()
 	cfg := server.Config{DataDir: dataDir, Addr: ln.Addr().String(), PublicURL: url, IdentityAddr: "127.0.0.1:0"}
+	if configure != nil {
+		configure(&cfg)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	srv, err := server.New(ctx, cfg)
 	if err != nil {

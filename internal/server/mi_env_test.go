@@ -33,9 +33,11 @@ type miEnv struct {
 	jwks    jose.JSONWebKeySet
 }
 
-func newMIEnv(t *testing.T) *miEnv {
+func newMIEnv(t *testing.T) *miEnv { return newMIEnvWith(t, nil) }
+
+func newMIEnvWith(t *testing.T, configure func(*server.Config)) *miEnv {
 	dataDir := t.TempDir()
-	s := start(t, dataDir)
+	s := startWith(t, dataDir, configure)
 	t.Cleanup(s.stop)
 	t.Setenv("LANYARD_CONFIG_DIR", t.TempDir())
 	mustRun(t, "login", "--server", s.url, "--ca-file", s.caFile, "--username", server.AdminUserName,

@@ -10,6 +10,8 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/security/keyvault/azsecrets"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob"
+
+	"github.com/lanyardhq/lanyard/internal/server"
 )
 
 // seed is ARCHITECTURE.md §1's world, built through the CLI: a shared
@@ -26,10 +28,13 @@ type seed struct {
 	secretName    string
 	secretValue   string
 	officer       azcore.TokenCredential // a service principal with Secrets Officer on the vault
+	officerAppID  string
 }
 
-func newSeed(t *testing.T) *seed {
-	e := newMIEnv(t)
+func newSeed(t *testing.T) *seed { return newSeedWith(t, nil) }
+
+func newSeedWith(t *testing.T, configure func(*server.Config)) *seed {
+	e := newMIEnvWith(t, configure)
 	s := &seed{miEnv: e, secretName: "db-password", secretValue: "s3cr3t-" + t.Name()}
 	s.shared = decode(t, mustRun(t, "identity", "create", "-g", e.rg, "-n", "shared"))
 	for _, a := range []string{"seedstore1", "seedstore2"} {
@@ -59,6 +64,7 @@ func newSeed(t *testing.T) *seed {
 	sp := decode(t, mustRun(t, "ad", "sp", "create", "--display-name", "seeder"))
 	creds := decode(t, mustRun(t, "ad", "sp", "credential", "reset", "--id", sp["id"].(string)))
 	mustRun(t, "role", "assignment", "create", "--assignee", creds["appId"].(string), "--role", "Key Vault Secrets Officer", "--scope", s.vaultID)
+	s.officerAppID = creds["appId"].(string)
 	s.officer = e.secretCredential(creds["appId"].(string), creds["password"].(string))
 	kv := s.secrets(s.officer)
 	if _, err := kv.SetSecret(t.Context(), s.secretName, azsecrets.SetSecretParameters{Value: &s.secretValue}, nil); err != nil {
