@@ -50,7 +50,7 @@ func newSeedWith(t *testing.T, configure func(*server.Config)) *seed {
 		mustRun(t, "app", "create", "-g", e.rg, "-n", app)
 		mustRun(t, "app", "config", "set", "-g", e.rg, "-n", app, "--settings",
 			"Managed_Identity_Client_ID="+clientID, "STORAGE_ACCOUNT_1_URL="+s.url1, "STORAGE_ACCOUNT_2_URL="+s.url2,
-			"VAULT_URL="+s.vaultURL, "SECRET_NAME="+s.secretName, "KEYVAULT_DISABLE_CHALLENGE_VERIFICATION=true", "APP_NAME="+app)
+			"VAULT_URL="+s.vaultURL, "SECRET_NAME="+s.secretName, "KEYVAULT_DISABLE_CHALLENGE_VERIFICATION=true", "APP_NAME="+app, "CONTAINER_NAME=shared")
 	}
 	mustRun(t, "app", "identity", "assign", "-g", e.rg, "-n", "web2", "--identities", "shared")
 	ident := decode(t, mustRun(t, "app", "identity", "assign", "-g", e.rg, "-n", "web1", "--system-assigned", "--identities", "shared"))
