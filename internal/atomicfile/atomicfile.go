@@ -17,7 +17,7 @@ func Write(path string, data []byte, mode os.FileMode) error {
 	if err := os.Rename(tmp, path); err != nil {
 		return err
 	}
-	return syncDir(filepath.Dir(path))
+	return SyncDir(filepath.Dir(path))
 }
 
 // Create writes path only if it does not exist yet (an error satisfying
@@ -33,7 +33,7 @@ func Create(path string, data []byte, mode os.FileMode) error {
 	if err := os.Link(tmp, path); err != nil {
 		return err
 	}
-	return syncDir(filepath.Dir(path))
+	return SyncDir(filepath.Dir(path))
 }
 
 // temp writes data to a synced temporary file beside path and returns its
@@ -61,13 +61,15 @@ func temp(path string, data []byte, mode os.FileMode) (string, error) {
 	return name, nil
 }
 
-func syncDir(dir string) error {
+// SyncDir fsyncs a directory so that a rename or link just made in it
+// survives a power loss. Only failing to open dir is an error: some
+// filesystems cannot sync a directory, and the rename is atomic anyway.
+func SyncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	// Some filesystems cannot sync a directory; the rename is still atomic.
 	_ = d.Sync()
 	return nil
 }

@@ -51,3 +51,13 @@ func TestWriteIntoMissingDirectoryFails(t *testing.T) {
 		t.Fatal("wrote into a missing directory")
 	}
 }
+
+func TestSyncDir(t *testing.T) {
+	dir := t.TempDir()
+	if err := SyncDir(dir); err != nil {
+		t.Fatalf("existing directory: %v", err)
+	}
+	if err := SyncDir(filepath.Join(dir, "missing")); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("missing directory: %v, want ErrNotExist", err)
+	}
+}

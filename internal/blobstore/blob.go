@@ -64,10 +64,9 @@ func (s *Store) modify(ctx context.Context, a Account, container, name string, c
 	return b, nil
 }
 
-// current reads the blob a write to an existing blob acts on, checking the
-// container, cond (which sees nil when there is no blob) and existence in
-// that order.
-func (s *Store) current(ctx context.Context, tx *sql.Tx, a Account, container, name string, cond Precondition) (*Blob, []extent, int, error) {
+// writeTarget reads the blob a write acts on (nil when there is none yet),
+// checking the container and then cond, which sees that nil.
+func writeTarget(ctx context.Context, tx *sql.Tx, a Account, container, name string, cond Precondition) (*Blob, []extent, int, error) {
 	if err := containerExists(ctx, tx, a.Name, container); err != nil {
 		return nil, nil, 0, err
 	}
@@ -79,6 +78,15 @@ func (s *Store) current(ctx context.Context, tx *sql.Tx, a Account, container, n
 		if err := cond(cur); err != nil {
 			return nil, nil, 0, err
 		}
+	}
+	return cur, ext, idLen, nil
+}
+
+// current is writeTarget for writes that need an existing blob.
+func (s *Store) current(ctx context.Context, tx *sql.Tx, a Account, container, name string, cond Precondition) (*Blob, []extent, int, error) {
+	cur, ext, idLen, err := writeTarget(ctx, tx, a, container, name, cond)
+	if err != nil {
+		return nil, nil, 0, err
 	}
 	if cur == nil {
 		return nil, nil, 0, ErrBlobNotFound

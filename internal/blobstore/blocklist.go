@@ -30,17 +30,9 @@ func (s *Store) PutBlockList(ctx context.Context, a Account, container, name str
 	}
 	var b Blob
 	err := s.update(ctx, a, func(tx *sql.Tx, g *garbage) error {
-		if err := containerExists(ctx, tx, a.Name, container); err != nil {
-			return err
-		}
-		cur, old, _, err := blobRow(ctx, tx, a.Name, container, name)
+		cur, old, _, err := writeTarget(ctx, tx, a, container, name, cond)
 		if err != nil {
 			return err
-		}
-		if cond != nil {
-			if err := cond(cur); err != nil {
-				return err
-			}
 		}
 		staged, err := stagedBlocks(ctx, tx, a.Name, container, name)
 		if err != nil {

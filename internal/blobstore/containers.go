@@ -35,13 +35,33 @@ func containerRow(ctx context.Context, q queryer, a, name string) (*Container, e
 	return &c, nil
 }
 
-func (s *Store) writeContainer(ctx context.Context, tx *sql.Tx, a string, c Container) error {
+// existingContainer is the check a change to a container starts with: it
+// must exist, and cond (if any) must accept it.
+func existingContainer(ctx context.Context, tx *sql.Tx, a, name string, cond ContainerPrecondition) error {
+	cur, err := containerRow(ctx, tx, a, name)
+	if err != nil {
+		return err
+	}
+	if cur == nil {
+		return ErrContainerNotFound
+	}
+	if cond != nil {
+		return cond(cur)
+	}
+	return nil
+}
+
+// writeContainer stores a new version of the container with metadata md:
+// a fresh ETag and Last-Modified, as on any container write.
+func (s *Store) writeContainer(ctx context.Context, tx *sql.Tx, a, name string, md map[string]string) (Container, error) {
+	now := s.now()
+	c := Container{Name: name, Metadata: copyMap(md), ETag: s.tags.next(now), LastModified: stamp(now)}
 	_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO containers (account, name, metadata, etag, modified)
 		VALUES (?, ?, ?, ?, ?)`, a, c.Name, encodeMetadata(c.Metadata), c.ETag, c.LastModified.Unix())
 	if err != nil {
-		return fmt.Errorf("blobstore: write container: %w", err)
+		return Container{}, fmt.Errorf("blobstore: write container: %w", err)
 	}
-	return nil
+	return c, nil
 }
 
 func (s *Store) CreateContainer(ctx context.Context, a Account, name string, md map[string]string) (Container, error) {
@@ -54,9 +74,8 @@ func (s *Store) CreateContainer(ctx context.Context, a Account, name string, md 
 		if cur != nil {
 			return ErrContainerExists
 		}
-		now := s.now()
-		c = Container{Name: name, Metadata: copyMap(md), ETag: s.tags.next(now), LastModified: stamp(now)}
-		return s.writeContainer(ctx, tx, a.Name, c)
+		c, err = s.writeContainer(ctx, tx, a.Name, name, md)
+		return err
 	})
 	if err != nil {
 		return Container{}, err
@@ -81,21 +100,12 @@ func (s *Store) GetContainer(ctx context.Context, a Account, name string) (Conta
 func (s *Store) SetContainerMetadata(ctx context.Context, a Account, name string, md map[string]string, cond ContainerPrecondition) (Container, error) {
 	var c Container
 	err := s.update(ctx, a, func(tx *sql.Tx, _ *garbage) error {
-		cur, err := containerRow(ctx, tx, a.Name, name)
-		if err != nil {
+		if err := existingContainer(ctx, tx, a.Name, name, cond); err != nil {
 			return err
 		}
-		if cur == nil {
-			return ErrContainerNotFound
-		}
-		if cond != nil {
-			if err := cond(cur); err != nil {
-				return err
-			}
-		}
-		now := s.now()
-		c = Container{Name: name, Metadata: copyMap(md), ETag: s.tags.next(now), LastModified: stamp(now)}
-		return s.writeContainer(ctx, tx, a.Name, c)
+		var err error
+		c, err = s.writeContainer(ctx, tx, a.Name, name, md)
+		return err
 	})
 	if err != nil {
 		return Container{}, err
@@ -106,17 +116,8 @@ func (s *Store) SetContainerMetadata(ctx context.Context, a Account, name string
 // DeleteContainer deletes the container with all its blobs and staged blocks.
 func (s *Store) DeleteContainer(ctx context.Context, a Account, name string, cond ContainerPrecondition) error {
 	return s.update(ctx, a, func(tx *sql.Tx, g *garbage) error {
-		cur, err := containerRow(ctx, tx, a.Name, name)
-		if err != nil {
+		if err := existingContainer(ctx, tx, a.Name, name, cond); err != nil {
 			return err
-		}
-		if cur == nil {
-			return ErrContainerNotFound
-		}
-		if cond != nil {
-			if err := cond(cur); err != nil {
-				return err
-			}
 		}
 		if err := collectFiles(ctx, tx, g, `account = ? AND container = ?`, a.Name, name); err != nil {
 			return err

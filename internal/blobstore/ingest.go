@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+
+	"github.com/lanyardhq/lanyard/internal/atomicfile"
 )
 
 // copyBufs bounds what one write holds in memory, whatever the blob size.
@@ -71,22 +73,11 @@ func (f *files) ingest(ctx context.Context, body io.Reader, size int64, want []b
 	if err = os.Rename(tmp, dst); err != nil {
 		return "", nil, fmt.Errorf("blobstore: rename: %w", err)
 	}
-	if err = syncDir(filepath.Dir(dst)); err != nil {
+	if err = atomicfile.SyncDir(filepath.Dir(dst)); err != nil {
 		os.Remove(dst)
 		return "", nil, fmt.Errorf("blobstore: sync dir: %w", err)
 	}
 	return id, sum, nil
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	// Some filesystems cannot sync a directory; the rename is still atomic.
-	_ = d.Sync()
-	return nil
 }
 
 // ctxReader stops a long upload when its request is cancelled.

@@ -41,17 +41,9 @@ func (s *Store) PutBlob(ctx context.Context, a Account, container, name string, 
 	}
 	var b Blob
 	err = s.update(ctx, a, func(tx *sql.Tx, g *garbage) error {
-		if err := containerExists(ctx, tx, a.Name, container); err != nil {
-			return err
-		}
-		cur, old, _, err := blobRow(ctx, tx, a.Name, container, name)
+		cur, old, _, err := writeTarget(ctx, tx, a, container, name, cond)
 		if err != nil {
 			return err
-		}
-		if cond != nil {
-			if err := cond(cur); err != nil {
-				return err
-			}
 		}
 		g.add(fileIDs(old)...)
 		if err := dropStaged(ctx, tx, g, a.Name, container, name); err != nil {
