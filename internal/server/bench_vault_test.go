@@ -37,19 +37,22 @@ func BenchmarkVaultGetSecret(b *testing.B) {
 		b.Fatalf("GetSecret: %v", err)
 	}
 
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			resp, err := client.GetSecret(ctx, name, "", nil)
-			if err != nil {
-				b.Errorf("GetSecret: %v", err)
-				return
+	// A sub-benchmark, so the server above is set up once while the
+	// benchmark framework re-runs only the timed body to find b.N.
+	b.Run("lanyard", func(b *testing.B) {
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				resp, err := client.GetSecret(ctx, name, "", nil)
+				if err != nil {
+					b.Errorf("GetSecret: %v", err)
+					return
+				}
+				if resp.Value == nil || *resp.Value != value {
+					b.Error("GetSecret returned another value")
+					return
+				}
 			}
-			if resp.Value == nil || *resp.Value != value {
-				b.Error("GetSecret returned another value")
-				return
-			}
-		}
+		})
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
 	})
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
 }
