@@ -10,14 +10,7 @@ import (
 // getBlob is Get Blob (GET) and Get Blob Properties (HEAD). The conditions
 // are checked against the same snapshot that is then served.
 func (h *Handler) getBlob(q *request) error {
-	if err := h.authorizeData(q, blobsRead); err != nil {
-		return err
-	}
-	cond, bad := parseConditions(q.r)
-	if bad != nil {
-		return bad
-	}
-	rd, err := h.cfg.Store.OpenBlob(q.r.Context(), q.acct, q.t.container, q.t.blob, cond.blob(nil))
+	rd, err := h.openBlob(q)
 	if err != nil {
 		return err
 	}
@@ -67,14 +60,7 @@ func (h *Handler) getBlob(q *request) error {
 
 // getBlobMetadata is Get Blob Metadata: the properties without content.
 func (h *Handler) getBlobMetadata(q *request) error {
-	if err := h.authorizeData(q, blobsRead); err != nil {
-		return err
-	}
-	cond, bad := parseConditions(q.r)
-	if bad != nil {
-		return bad
-	}
-	rd, err := h.cfg.Store.OpenBlob(q.r.Context(), q.acct, q.t.container, q.t.blob, cond.blob(nil))
+	rd, err := h.openBlob(q)
 	if err != nil {
 		return err
 	}

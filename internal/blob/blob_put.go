@@ -23,26 +23,9 @@ func (h *Handler) putBlob(q *request) error {
 	if bad != nil {
 		return bad
 	}
-	cond, bad := parseConditions(q.r)
-	if bad != nil {
-		return bad
-	}
-	hs, bad := blobHeaders(q.r, true)
-	if bad != nil {
-		return bad
-	}
-	transport, bad := parseMD5(q.r.Header.Get("Content-MD5"))
-	if bad != nil {
-		return bad
-	}
-	if transport != nil {
-		// Content-MD5 checks the body in transit; the engine verifies
-		// ContentMD5 against what it hashed and stores it.
-		hs.ContentMD5 = transport
-	}
-	md, bad := parseMetadata(q.r.Header)
-	if bad != nil {
-		return bad
+	cond, hs, md, err := contentInput(q.r, true)
+	if err != nil {
+		return err
 	}
 	b, err := h.cfg.Store.PutBlob(q.r.Context(), q.acct, q.t.container, q.t.blob, q.r.Body, size, hs, md, cond.blob(addOnly))
 	if err != nil {
@@ -104,17 +87,9 @@ func (h *Handler) putBlockList(q *request) error {
 	if bad != nil {
 		return bad
 	}
-	cond, bad := parseConditions(q.r)
-	if bad != nil {
-		return bad
-	}
-	hs, bad := blobHeaders(q.r, false)
-	if bad != nil {
-		return bad
-	}
-	md, bad := parseMetadata(q.r.Header)
-	if bad != nil {
-		return bad
+	cond, hs, md, err := contentInput(q.r, false)
+	if err != nil {
+		return err
 	}
 	b, err := h.cfg.Store.PutBlockList(q.r.Context(), q.acct, q.t.container, q.t.blob, list, hs, md, cond.blob(addOnly))
 	if err != nil {

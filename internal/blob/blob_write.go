@@ -5,16 +5,9 @@ import (
 )
 
 func (h *Handler) setBlobMetadata(q *request) error {
-	if err := h.authorizeData(q, blobsWrite); err != nil {
+	cond, md, err := metadataInput(h.authorizeData(q, blobsWrite), q.r)
+	if err != nil {
 		return err
-	}
-	cond, bad := parseConditions(q.r)
-	if bad != nil {
-		return bad
-	}
-	md, bad := parseMetadata(q.r.Header)
-	if bad != nil {
-		return bad
 	}
 	b, err := h.cfg.Store.SetMetadata(q.r.Context(), q.acct, q.t.container, q.t.blob, md, cond.blob(nil))
 	if err != nil {
@@ -28,12 +21,9 @@ func (h *Handler) setBlobMetadata(q *request) error {
 // setBlobProperties replaces all HTTP properties: one not sent is cleared,
 // as in Azure.
 func (h *Handler) setBlobProperties(q *request) error {
-	if err := h.authorizeData(q, blobsWrite); err != nil {
+	cond, err := conditionsAfter(h.authorizeData(q, blobsWrite), q.r)
+	if err != nil {
 		return err
-	}
-	cond, bad := parseConditions(q.r)
-	if bad != nil {
-		return bad
 	}
 	hs, bad := blobHeaders(q.r, false)
 	if bad != nil {
@@ -50,12 +40,9 @@ func (h *Handler) setBlobProperties(q *request) error {
 }
 
 func (h *Handler) deleteBlob(q *request) error {
-	if err := h.authorizeData(q, blobsDelete); err != nil {
+	cond, err := conditionsAfter(h.authorizeData(q, blobsDelete), q.r)
+	if err != nil {
 		return err
-	}
-	cond, bad := parseConditions(q.r)
-	if bad != nil {
-		return bad
 	}
 	if err := h.cfg.Store.DeleteBlob(q.r.Context(), q.acct, q.t.container, q.t.blob, cond.blob(nil)); err != nil {
 		return err

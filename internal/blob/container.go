@@ -28,12 +28,9 @@ func (h *Handler) createContainer(q *request) error {
 }
 
 func (h *Handler) deleteContainer(q *request) error {
-	if err := h.authorizeContainer(q, containersDelete); err != nil {
+	cond, err := conditionsAfter(h.authorizeContainer(q, containersDelete), q.r)
+	if err != nil {
 		return err
-	}
-	cond, bad := parseConditions(q.r)
-	if bad != nil {
-		return bad
 	}
 	if err := h.cfg.Store.DeleteContainer(q.r.Context(), q.acct, q.t.container, cond.container()); err != nil {
 		return err
@@ -64,16 +61,9 @@ func (h *Handler) getContainer(q *request) error {
 }
 
 func (h *Handler) setContainerMetadata(q *request) error {
-	if err := h.authorizeContainer(q, containersWrite); err != nil {
+	cond, md, err := metadataInput(h.authorizeContainer(q, containersWrite), q.r)
+	if err != nil {
 		return err
-	}
-	cond, bad := parseConditions(q.r)
-	if bad != nil {
-		return bad
-	}
-	md, bad := parseMetadata(q.r.Header)
-	if bad != nil {
-		return bad
 	}
 	c, err := h.cfg.Store.SetContainerMetadata(q.r.Context(), q.acct, q.t.container, md, cond.container())
 	if err != nil {

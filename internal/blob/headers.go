@@ -104,8 +104,11 @@ func setBlobProperties(h http.Header, b blobstore.Blob) {
 
 // blobHeaders reads the blob's HTTP properties from x-ms-blob-content-*
 // and x-ms-blob-cache-control. With fallback (Put Blob, whose body is the
-// content) the request's own Content-* headers count too, as in Azure;
-// Put Block List's and Set Blob Properties' describe only the request.
+// content) the request's own Content-* headers count too, as in Azure,
+// and a Content-MD5 (which checks the body in transit) wins over
+// x-ms-blob-content-md5: the engine verifies it against what it hashed and
+// stores it. Put Block List's and Set Blob Properties' describe only the
+// request.
 func blobHeaders(r *http.Request, fallback bool) (blobstore.Headers, *StorageError) {
 	get := func(ms, std string) string {
 		if v := r.Header.Get(ms); v != "" || !fallback {
@@ -125,6 +128,15 @@ func blobHeaders(r *http.Request, fallback bool) (blobstore.Headers, *StorageErr
 		return bh, err
 	}
 	bh.ContentMD5 = md5
+	if fallback {
+		transport, err := parseMD5(r.Header.Get("Content-MD5"))
+		if err != nil {
+			return bh, err
+		}
+		if transport != nil {
+			bh.ContentMD5 = transport
+		}
+	}
 	return bh, nil
 }
 
