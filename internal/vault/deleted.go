@@ -40,20 +40,36 @@ func (h *Handler) deleted(c *call, tx store.Tx) (d store.DeletedSecret, gone boo
 	return d, false, nil
 }
 
-// getDeleted is GET /deletedsecrets/{name}.
-func (h *Handler) getDeleted(c *call) error {
-	var d store.DeletedSecret
+// withDeleted runs fn in a transaction on the deleted secret c names. When
+// there is none, or its purge date has passed (it is purged now), fn is
+// not called and the answer is DeletedSecretNotFound.
+func (h *Handler) withDeleted(c *call, fn func(tx store.Tx, d store.DeletedSecret) error) error {
 	var gone bool
 	err := h.store.Update(c.ctx(), func(tx store.Tx) error {
-		var err error
-		d, gone, err = h.deleted(c, tx)
-		return err
+		d, g, err := h.deleted(c, tx)
+		if gone = g; err != nil || gone {
+			return err
+		}
+		return fn(tx, d)
 	})
 	switch {
 	case err != nil:
 		return internal(err)
 	case gone:
 		return deletedSecretNotFound(c.op.name)
+	}
+	return nil
+}
+
+// getDeleted is GET /deletedsecrets/{name}.
+func (h *Handler) getDeleted(c *call) error {
+	var d store.DeletedSecret
+	err := h.withDeleted(c, func(_ store.Tx, got store.DeletedSecret) error {
+		d = got
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	writeJSON(c.w, http.StatusOK, renderDeleted(c.addr.IDBase(), d, true))
 	return nil
@@ -64,23 +80,16 @@ func (h *Handler) getDeleted(c *call) error {
 // without its value: recover/action does not grant reading it.
 func (h *Handler) recover(c *call) error {
 	var v store.SecretVersion
-	var gone bool
-	err := h.store.Update(c.ctx(), func(tx store.Tx) error {
-		var err error
-		if _, gone, err = h.deleted(c, tx); err != nil || gone {
-			return err
-		}
+	err := h.withDeleted(c, func(tx store.Tx, _ store.DeletedSecret) error {
 		if err := tx.RecoverSecret(c.ctx(), c.vault.ID, c.op.name); err != nil {
 			return err
 		}
+		var err error
 		v, err = tx.GetSecretVersion(c.ctx(), c.vault.ID, c.op.name, "")
 		return err
 	})
-	switch {
-	case err != nil:
-		return internal(err)
-	case gone:
-		return deletedSecretNotFound(c.op.name)
+	if err != nil {
+		return err
 	}
 	writeJSON(c.w, http.StatusOK, render(c.addr.IDBase(), v, true))
 	return nil
