@@ -123,12 +123,7 @@ func (c *client) identityByName(ctx context.Context, name, group string) (princi
 	if err != nil {
 		return principal{}, err
 	}
-	var found []map[string]any
-	for _, it := range items {
-		if n, _ := it["name"].(string); strings.EqualFold(n, name) {
-			found = append(found, it)
-		}
-	}
+	found := named(items, name)
 	switch len(found) {
 	case 0:
 		where := "the subscription"

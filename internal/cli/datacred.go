@@ -164,12 +164,7 @@ func (c *client) findResource(ctx context.Context, t armType, group, name string
 	if err != nil {
 		return nil, err
 	}
-	var found []map[string]any
-	for _, it := range items {
-		if n, _ := it["name"].(string); strings.EqualFold(n, name) {
-			found = append(found, it)
-		}
-	}
+	found := named(items, name)
 	switch len(found) {
 	case 0:
 		return nil, fmt.Errorf("no %s named %q in subscription %s", t.noun, name, c.sub)
@@ -177,6 +172,17 @@ func (c *client) findResource(ctx context.Context, t armType, group, name string
 		return found[0], nil
 	}
 	return nil, fmt.Errorf("%d %ss are named %q; pass --resource-group", len(found), t.noun, name)
+}
+
+// named is the items whose "name" is name: ARM names are case-insensitive.
+func named(items []map[string]any, name string) []map[string]any {
+	var found []map[string]any
+	for _, it := range items {
+		if n, _ := it["name"].(string); strings.EqualFold(n, name) {
+			found = append(found, it)
+		}
+	}
+	return found
 }
 
 // checkEndpoint accepts only an absolute https URL without credentials,
