@@ -22,7 +22,7 @@ export async function failure(fn) {
     await fn();
     return { ok: true };
   } catch (e) {
-    return { name: e.name, code: e.code ?? e.errorResponse?.error, statusCode: e.statusCode };
+    return { name: e.name, code: e.code ?? e.errorResponse?.error, statusCode: e.statusCode, message: String(e.message).slice(0, 400) };
   }
 }
 

@@ -77,9 +77,9 @@ type jsToken struct {
 
 // jsError is how an expected failure surfaced in JavaScript.
 type jsError struct {
-	OK         bool
-	Name, Code string
-	StatusCode int
+	OK                  bool
+	Name, Code, Message string
+	StatusCode          int
 }
 
 func (e jsError) want(t *testing.T, what, name, code string, status int) {
@@ -173,4 +173,77 @@ func TestJavaScriptSDKManagedIdentity(t *testing.T) {
 		t.Errorf("secret via DefaultAzureCredential: %+v", rep.SecretViaDAC)
 	}
 	rep.VaultForbidden.want(t, "secret read without a role", "RestError", "Forbidden", 403)
+}
+
+// TestJavaScriptSDKServicePrincipal runs compat/js/sp.mjs: a service
+// principal made with `lanyard ad sp create` and `ad sp credential reset`
+// signs in with ClientSecretCredential (authorityHost = the server,
+// disableInstanceDiscovery) and uses the vault (Secrets Officer) and
+// seedstore2 (Blob Data Contributor); seedstore1, where it has no role,
+// refuses it.
+func TestJavaScriptSDKServicePrincipal(t *testing.T) {
+	node, dir := jsPeer(t)
+	s := newSeed(t)
+	sp := decode(t, mustRun(t, "ad", "sp", "create", "--display-name", "js-app"))
+	creds := decode(t, mustRun(t, "ad", "sp", "credential", "reset", "--id", sp["id"].(string)))
+	appID, password := creds["appId"].(string), creds["password"].(string)
+	mustRun(t, "role", "assignment", "create", "--assignee", appID, "--role", "Key Vault Secrets Officer", "--scope", s.vaultID)
+	mustRun(t, "role", "assignment", "create", "--assignee", appID, "--role", "Storage Blob Data Contributor", "--scope", s.acct2)
+
+	var rep struct {
+		Token       jsToken
+		WrongSecret jsError
+		Vault       struct {
+			Name, Version, ContentType, ID, VaultURL string
+			SameVersion, ValueMatches                bool
+			Listed                                   []string
+			Deleted                                  struct {
+				Name                        string
+				RecoveryIDSet, DeletedOnSet bool
+			}
+			AfterDelete, Missing jsError
+		}
+		Blob struct {
+			Same, Etag         bool
+			Length             int
+			ContentLength      int
+			DuplicateContainer jsError
+			Denied             jsError
+		}
+	}
+	runJS(t, exec.Command(node, filepath.Join(dir, "sp.mjs")), s.s.caFile, []string{
+		"LANYARD_URL=" + s.s.url, "LANYARD_TENANT_ID=" + s.s.srv.TenantID(), "SP_CLIENT_ID=" + appID, "SP_CLIENT_SECRET=" + password,
+		"VAULT_URL=" + s.vaultURL, "BLOB_URL=" + s.url2, "DENIED_BLOB_URL=" + s.url1, "SECRET_NAME=" + s.secretName,
+	}, &rep, password, s.secretValue)
+
+	if tok := rep.Token; tok.Aud != "https://vault.azure.net" || tok.Tid != s.s.srv.TenantID() || tok.Appid != appID || tok.Oid != sp["id"] || tok.Mirid != "" {
+		t.Errorf("service principal token: %+v (sp %v)", tok, sp)
+	}
+	// MSAL Node reports the token endpoint's 401 as a ServerError, which
+	// @azure/identity (msal/utils.js handleMsalError) turns into
+	// AuthenticationRequiredError carrying the AADSTS text, as with Entra.
+	if w := rep.WrongSecret; w.Name != "AuthenticationRequiredError" || !strings.HasPrefix(w.Message, "invalid_client: ") || !strings.Contains(w.Message, "AADSTS7000215") {
+		t.Errorf("a wrong client secret surfaced as %+v", w)
+	}
+
+	v := rep.Vault
+	if v.Name != "js-sp-secret" || v.Version == "" || !v.SameVersion || !v.ValueMatches || v.ContentType != "text/plain" ||
+		v.ID != s.s.url+"/secrets/js-sp-secret/"+v.Version || v.VaultURL != s.s.url {
+		t.Errorf("vault round trip: %+v", v)
+	}
+	if strings.Join(v.Listed, ",") != s.secretName+",js-sp-secret" {
+		t.Errorf("listPropertiesOfSecrets: %v", v.Listed)
+	}
+	if v.Deleted.Name != "js-sp-secret" || !v.Deleted.DeletedOnSet || !v.Deleted.RecoveryIDSet {
+		t.Errorf("beginDeleteSecret: %+v", v.Deleted)
+	}
+	v.AfterDelete.want(t, "a deleted secret", "RestError", "SecretNotFound", 404)
+	v.Missing.want(t, "a secret never set", "RestError", "SecretNotFound", 404)
+
+	b := rep.Blob
+	if !b.Same || b.Length != 70000+len(" from a service principal") || b.ContentLength != b.Length || !b.Etag {
+		t.Errorf("blob upload/download: %+v", b)
+	}
+	b.DuplicateContainer.want(t, "creating an existing container", "RestError", "ContainerAlreadyExists", 409)
+	b.Denied.want(t, "a container in an account without a role", "RestError", "AuthorizationPermissionMismatch", 403)
 }
