@@ -71,12 +71,24 @@ def blob_round_trip(account_url, credential, container, **client_kwargs):
     cc.delete_blob("dir/a b.txt")
     after = [b.name for b in cc.list_blobs()]
     containers = [c.name for c in svc.list_containers(name_starts_with=container)]
+    # Small limits make the SDK use Put Block + Put Block List and ranged
+    # GETs, as it does for large blobs with the default limits.
+    chunky = BlobServiceClient(
+        account_url, credential=credential, max_single_put_size=16 * 1024, max_block_size=16 * 1024,
+        max_single_get_size=32 * 1024, max_chunk_get_size=16 * 1024, **client_kwargs
+    )
+    big = bytes(range(256)) * 400
+    chunky.get_container_client(container).upload_blob("blocks.bin", big, max_concurrency=2)
+    big_got = chunky.get_container_client(container).download_blob("blocks.bin", max_concurrency=2).readall()
+    cc.delete_blob("blocks.bin")
     svc.delete_container(container)
     left = [c.name for c in svc.list_containers(name_starts_with=container)]
     return {
         "uploaded": len(data),
         "downloaded_equal": got == data,
         "size": props.size,
+        "chunked_size": len(big),
+        "chunked_equal": big_got == big,
         "listed": listed,
         "after_delete": after,
         "containers": containers,
@@ -84,7 +96,16 @@ def blob_round_trip(account_url, credential, container, **client_kwargs):
     }
 
 
+def versions():
+    """The installed SDK packages' versions, for the test's log."""
+    import azure.core, azure.identity, azure.keyvault.secrets, azure.storage.blob, msal
+
+    mods = (azure.core, azure.identity, azure.storage.blob, azure.keyvault.secrets, msal)
+    return {m.__name__: getattr(m, "__version__", "") for m in mods}
+
+
 def emit(report):
     """Prints the report as one JSON line, the test's only input."""
+    report["versions"] = versions()
     json.dump(report, sys.stdout, sort_keys=True)
     sys.stdout.write("\n")

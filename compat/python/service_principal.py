@@ -69,7 +69,7 @@ def main():
         wrong_secret()
         report["wrong_secret"] = {"ok": True}
     except ClientAuthenticationError as e:
-        report["wrong_secret"] = {"type": type(e).__name__, "status": e.status_code}
+        report["wrong_secret"] = {"type": type(e).__name__, "status": e.status_code, "message": e.message[:300]}
 
     if os.environ.get("HOST_DOMAIN"):
         resolve_to(env("HOST_DOMAIN"), env("HOST_ADDRESS"))

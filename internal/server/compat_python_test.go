@@ -44,9 +44,11 @@ func (s *seed) pythonManagedIdentity(t *testing.T) {
 		Secret      map[string]struct {
 			Name, Version, SHA256, ID string
 		} `json:"secret"`
-		Denied map[string]pyFailure `json:"denied"`
+		Denied   map[string]pyFailure `json:"denied"`
+		Versions map[string]string    `json:"versions"`
 	}
 	s.runPython(t, cmd, &rep)
+	t.Logf("Python SDK: %v", rep.Versions)
 
 	sharedOID, sharedID := str(s.shared, "properties", "principalId"), s.id("Microsoft.ManagedIdentity/userAssignedIdentities", "shared")
 	web1ID := s.id("Microsoft.Web/sites", "web1")
@@ -144,6 +146,8 @@ type pyBlob struct {
 	Uploaded        int      `json:"uploaded"`
 	DownloadedEqual bool     `json:"downloaded_equal"`
 	Size            int      `json:"size"`
+	ChunkedSize     int      `json:"chunked_size"`
+	ChunkedEqual    bool     `json:"chunked_equal"`
 	Listed          []string `json:"listed"`
 	AfterDelete     []string `json:"after_delete"`
 	Containers      []string `json:"containers"`
@@ -152,7 +156,7 @@ type pyBlob struct {
 
 func (b pyBlob) check(t *testing.T, container string) {
 	t.Helper()
-	if !b.DownloadedEqual || b.Uploaded == 0 || b.Size != b.Uploaded || len(b.Listed) != 1 || b.Listed[0] != "dir/a b.txt" ||
+	if !b.DownloadedEqual || b.Uploaded == 0 || !b.ChunkedEqual || b.ChunkedSize < 4*16*1024 || b.Size != b.Uploaded || len(b.Listed) != 1 || b.Listed[0] != "dir/a b.txt" ||
 		len(b.AfterDelete) != 0 || len(b.Containers) != 1 || b.Containers[0] != container || len(b.ContainersAfter) != 0 {
 		t.Fatalf("blob round trip in %s: %+v", container, b)
 	}
@@ -246,7 +250,7 @@ func (s *seed) pythonServicePrincipal(t *testing.T, domain string) {
 	}
 	rep.Blob.check(t, "py-sp")
 	rep.DeniedBlob.want(t, "writing the account it has no role on", "HttpResponseError", 403, "AuthorizationPermissionMismatch", "")
-	if rep.WrongSecret.OK || rep.WrongSecret.Type != "ClientAuthenticationError" {
+	if rep.WrongSecret.OK || rep.WrongSecret.Type != "ClientAuthenticationError" || !strings.Contains(rep.WrongSecret.Message, "AADSTS7000215") {
 		t.Fatalf("a wrong client secret: %+v", rep.WrongSecret)
 	}
 
