@@ -3,7 +3,8 @@
 // discovery off) and uses Key Vault and blob storage. Inputs (environment):
 // LANYARD_URL, LANYARD_TENANT_ID, SP_CLIENT_ID, SP_CLIENT_SECRET, VAULT_URL,
 // BLOB_URL (an account the principal may write), DENIED_BLOB_URL (one it
-// has no role on), SECRET_NAME (an existing secret in the vault).
+// has no role on), SECRET_NAME (an existing secret in the vault) and
+// KEYVAULT_DISABLE_CHALLENGE_VERIFICATION ("true" for a path-style VAULT_URL).
 import { ClientSecretCredential } from "@azure/identity";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { SecretClient } from "@azure/keyvault-secrets";
@@ -22,7 +23,10 @@ main(async () => {
     new ClientSecretCredential(tenant, clientId, "not-the-secret", entra).getToken("https://vault.azure.net/.default"),
   );
 
-  out.vault = await vaultRoundTrip(new SecretClient(required("VAULT_URL"), cred, { disableChallengeResourceVerification: true }));
+  // Path-style vault URLs need the challenge-resource check off; host-style
+  // ones (KEYVAULT_DISABLE_CHALLENGE_VERIFICATION unset) pass it as in Azure.
+  const disableChallengeResourceVerification = process.env.KEYVAULT_DISABLE_CHALLENGE_VERIFICATION === "true";
+  out.vault = await vaultRoundTrip(new SecretClient(required("VAULT_URL"), cred, { disableChallengeResourceVerification }));
 
   const svc = new BlobServiceClient(required("BLOB_URL"), cred);
   const container = svc.getContainerClient("js-sp");

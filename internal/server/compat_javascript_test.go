@@ -3,6 +3,7 @@ package server_test
 import (
 	"bytes"
 	"encoding/json"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -175,15 +176,42 @@ func TestJavaScriptSDKManagedIdentity(t *testing.T) {
 	rep.VaultForbidden.want(t, "secret read without a role", "RestError", "Forbidden", 403)
 }
 
-// TestJavaScriptSDKServicePrincipal runs compat/js/sp.mjs: a service
-// principal made with `lanyard ad sp create` and `ad sp credential reset`
-// signs in with ClientSecretCredential (authorityHost = the server,
-// disableInstanceDiscovery) and uses the vault (Secrets Officer) and
-// seedstore2 (Blob Data Contributor); seedstore1, where it has no role,
-// refuses it.
+// TestJavaScriptSDKServicePrincipal runs compat/js/sp.mjs with path-style
+// URLs: a service principal made with `lanyard ad sp create` and `ad sp
+// credential reset` signs in with ClientSecretCredential (authorityHost =
+// the server, disableInstanceDiscovery) and uses the vault (Secrets
+// Officer) and seedstore2 (Blob Data Contributor); seedstore1, where it has
+// no role, refuses it.
 func TestJavaScriptSDKServicePrincipal(t *testing.T) {
 	node, dir := jsPeer(t)
 	s := newSeed(t)
+	s.runJSServicePrincipal(t, exec.Command(node, filepath.Join(dir, "sp.mjs")), s.vaultURL, s.url2, s.url1, s.s.url,
+		"KEYVAULT_DISABLE_CHALLENGE_VERIFICATION=true")
+}
+
+// TestJavaScriptSDKHostStyle runs the same script against a server with a
+// domain, addressing {account}.blob.{domain} and {vault}.vault.{domain} with
+// the challenge-resource check on. compat/js/hosts.cjs, preloaded, resolves
+// *.lanyard.test to the server as DNS or /etc/hosts would.
+func TestJavaScriptSDKHostStyle(t *testing.T) {
+	const domain = "lanyard.test"
+	node, dir := jsPeer(t)
+	s := newSeedWith(t, func(c *server.Config) { c.Domain = domain })
+	host, port, err := net.SplitHostPort(strings.TrimPrefix(s.s.url, "https://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	vaultURL := "https://seed-vault.vault." + domain + ":" + port
+	cmd := exec.Command(node, "--require", filepath.Join(dir, "hosts.cjs"), filepath.Join(dir, "sp.mjs"))
+	s.runJSServicePrincipal(t, cmd, vaultURL+"/", "https://seedstore2.blob."+domain+":"+port, "https://seedstore1.blob."+domain+":"+port, vaultURL,
+		"LANYARD_TEST_DOMAIN="+domain, "LANYARD_TEST_ADDR="+host)
+}
+
+// runJSServicePrincipal creates the principal and its roles, runs cmd
+// (sp.mjs) with the given data-plane URLs and asserts on its report.
+// vaultBase is what secret ids start with (the vault URL host-style, the
+// server path-style).
+func (s *seed) runJSServicePrincipal(t *testing.T, cmd *exec.Cmd, vaultURL, blobURL, deniedBlobURL, vaultBase string, env ...string) {
 	sp := decode(t, mustRun(t, "ad", "sp", "create", "--display-name", "js-app"))
 	creds := decode(t, mustRun(t, "ad", "sp", "credential", "reset", "--id", sp["id"].(string)))
 	appID, password := creds["appId"].(string), creds["password"].(string)
@@ -211,10 +239,10 @@ func TestJavaScriptSDKServicePrincipal(t *testing.T) {
 			Denied             jsError
 		}
 	}
-	runJS(t, exec.Command(node, filepath.Join(dir, "sp.mjs")), s.s.caFile, []string{
+	runJS(t, cmd, s.s.caFile, append([]string{
 		"LANYARD_URL=" + s.s.url, "LANYARD_TENANT_ID=" + s.s.srv.TenantID(), "SP_CLIENT_ID=" + appID, "SP_CLIENT_SECRET=" + password,
-		"VAULT_URL=" + s.vaultURL, "BLOB_URL=" + s.url2, "DENIED_BLOB_URL=" + s.url1, "SECRET_NAME=" + s.secretName,
-	}, &rep, password, s.secretValue)
+		"VAULT_URL=" + vaultURL, "BLOB_URL=" + blobURL, "DENIED_BLOB_URL=" + deniedBlobURL, "SECRET_NAME=" + s.secretName,
+	}, env...), &rep, password, s.secretValue)
 
 	if tok := rep.Token; tok.Aud != "https://vault.azure.net" || tok.Tid != s.s.srv.TenantID() || tok.Appid != appID || tok.Oid != sp["id"] || tok.Mirid != "" {
 		t.Errorf("service principal token: %+v (sp %v)", tok, sp)
@@ -228,7 +256,7 @@ func TestJavaScriptSDKServicePrincipal(t *testing.T) {
 
 	v := rep.Vault
 	if v.Name != "js-sp-secret" || v.Version == "" || !v.SameVersion || !v.ValueMatches || v.ContentType != "text/plain" ||
-		v.ID != s.s.url+"/secrets/js-sp-secret/"+v.Version || v.VaultURL != s.s.url {
+		v.ID != vaultBase+"/secrets/js-sp-secret/"+v.Version || v.VaultURL != vaultBase {
 		t.Errorf("vault round trip: %+v", v)
 	}
 	if strings.Join(v.Listed, ",") != s.secretName+",js-sp-secret" {
