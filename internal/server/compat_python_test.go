@@ -35,7 +35,7 @@ func TestPythonSDK(t *testing.T) {
 // user-assigned identity by client ID, and its own system-assigned one).
 func (s *seed) pythonManagedIdentity(t *testing.T) {
 	cmd := exec.Command(os.Args[0], "run", "--socket", filepath.Join(s.dataDir, server.AgentSocket), "--app", "web1", "--",
-		python3, pythonScript("managed_identity.py"))
+		pyInterpreter, pythonScript("managed_identity.py"))
 	cmd.Env = s.pythonEnv(execEnv + "=cli")
 	var rep struct {
 		Tokens      map[string]pyToken `json:"tokens"`
@@ -63,7 +63,7 @@ func (s *seed) pythonManagedIdentity(t *testing.T) {
 	for _, name := range []string{"mi_client_id", "dac_client_id"} {
 		rep.Blob[name].check(t, "py-"+strings.ReplaceAll(name, "_", "-"))
 		sec := rep.Secret[name]
-		if sec.Name != s.secretName || sec.SHA256 != sha256Hex(s.secretValue) || sec.Version == "" ||
+		if sec.Name != s.secretName || sec.SHA256 != pySHA256Hex(s.secretValue) || sec.Version == "" ||
 			sec.ID != s.s.url+"/secrets/"+s.secretName+"/"+sec.Version {
 			t.Fatalf("%s read the secret as %+v", name, sec)
 		}
@@ -73,24 +73,24 @@ func (s *seed) pythonManagedIdentity(t *testing.T) {
 	rep.Denied["vault_get"].want(t, "system-assigned reads the secret", "HttpResponseError", 403, "", "Forbidden")
 }
 
-// python3 is Debian's interpreter: python3-azure installs into its
+// pyInterpreter is Debian's interpreter: python3-azure installs into its
 // dist-packages, which a pyenv python3 earlier on PATH would not see.
 const (
-	python3       = "/usr/bin/python3"
-	pythonInstall = "apt-get install -y python3-azure"
-	requirePeers  = "LANYARD_REQUIRE_SDK_PEERS"
+	pyInterpreter  = "/usr/bin/python3"
+	pythonInstall  = "apt-get install -y python3-azure"
+	pyRequirePeers = "LANYARD_REQUIRE_SDK_PEERS"
 )
 
 // requirePythonSDK skips the test when the Python Azure SDK is missing,
 // unless CI demands it ($LANYARD_REQUIRE_SDK_PEERS=1), then it fails.
 func requirePythonSDK(t *testing.T) {
 	t.Helper()
-	out, err := exec.Command(python3, "-c", "import azure.identity, azure.storage.blob, azure.keyvault.secrets").CombinedOutput()
+	out, err := exec.Command(pyInterpreter, "-c", "import azure.identity, azure.storage.blob, azure.keyvault.secrets").CombinedOutput()
 	if err == nil {
 		return
 	}
-	if os.Getenv(requirePeers) == "1" {
-		t.Fatalf("the Python Azure SDK is required (%s=1): %s: %v\n%s", requirePeers, pythonInstall, err, out)
+	if os.Getenv(pyRequirePeers) == "1" {
+		t.Fatalf("the Python Azure SDK is required (%s=1): %s: %v\n%s", pyRequirePeers, pythonInstall, err, out)
 	}
 	t.Skipf("the Python Azure SDK is not installed (%s): %v", pythonInstall, err)
 }
@@ -179,10 +179,10 @@ func (f pyFailure) want(t *testing.T, what, typ string, status int, errorCode, b
 	}
 }
 
-func sha256Hex(s string) string { h := sha256.Sum256([]byte(s)); return hex.EncodeToString(h[:]) }
+func pySHA256Hex(s string) string { h := sha256.Sum256([]byte(s)); return hex.EncodeToString(h[:]) }
 
-// hostPort is the server's port, for host-style URLs.
-func (s *seed) hostPort(t *testing.T) string {
+// pyHostPort is the server's port, for host-style URLs.
+func (s *seed) pyHostPort(t *testing.T) string {
 	_, port, err := net.SplitHostPort(strings.TrimPrefix(s.s.url, "https://"))
 	if err != nil {
 		t.Fatal(err)
@@ -200,8 +200,8 @@ func (s *seed) pythonServicePrincipal(t *testing.T, domain string) {
 	mustRun(t, "role", "assignment", "create", "--assignee", appID, "--role", "Key Vault Secrets Officer", "--scope", s.vaultID)
 	mustRun(t, "role", "assignment", "create", "--assignee", appID, "--role", "Storage Blob Data Contributor", "--scope", s.acct2)
 
-	port := s.hostPort(t)
-	cmd := exec.Command(python3, pythonScript("service_principal.py"))
+	port := s.pyHostPort(t)
+	cmd := exec.Command(pyInterpreter, pythonScript("service_principal.py"))
 	cmd.Env = s.pythonEnv("AUTHORITY="+s.s.url, "TENANT_ID="+s.s.srv.TenantID(), "CLIENT_ID="+appID,
 		"CLIENT_SECRET="+creds["password"].(string), "VAULT_URL="+s.vaultURL, "SECRET_NAME="+s.secretName,
 		"ACCOUNT_URL="+s.url2, "DENIED_ACCOUNT_URL="+s.url1,
@@ -245,7 +245,7 @@ func (s *seed) pythonServicePrincipal(t *testing.T, domain string) {
 		t.Fatalf("secret life cycle: %+v", v)
 	}
 	v.GetAfterDelete.want(t, "get after delete", "ResourceNotFoundError", 404, "", "SecretNotFound")
-	if rep.SeedSecret != sha256Hex(s.secretValue) {
+	if rep.SeedSecret != pySHA256Hex(s.secretValue) {
 		t.Fatal("the seed secret read by the service principal differs")
 	}
 	rep.Blob.check(t, "py-sp")
@@ -255,7 +255,7 @@ func (s *seed) pythonServicePrincipal(t *testing.T, domain string) {
 	}
 
 	h, vaultURL := rep.Host, "https://seed-vault.vault."+domain+":"+port+"/"
-	if h.SecretName != s.secretName || h.SecretSHA256 != sha256Hex(s.secretValue) || !strings.HasPrefix(h.SecretID, vaultURL+"secrets/"+s.secretName+"/") {
+	if h.SecretName != s.secretName || h.SecretSHA256 != pySHA256Hex(s.secretValue) || !strings.HasPrefix(h.SecretID, vaultURL+"secrets/"+s.secretName+"/") {
 		t.Fatalf("host-style secret: %+v", h)
 	}
 	h.Blob.check(t, "py-host")
