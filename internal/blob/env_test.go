@@ -1,11 +1,9 @@
 package blob
 
 import (
-	"bytes"
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -16,11 +14,10 @@ import (
 	"github.com/lanyardhq/lanyard/internal/blobstore"
 	"github.com/lanyardhq/lanyard/internal/dataplane"
 	"github.com/lanyardhq/lanyard/internal/rbac"
-	"github.com/lanyardhq/lanyard/internal/seal"
 	"github.com/lanyardhq/lanyard/internal/signing"
 	"github.com/lanyardhq/lanyard/internal/store"
-	"github.com/lanyardhq/lanyard/internal/store/sqlite"
 	"github.com/lanyardhq/lanyard/internal/tokens"
+	"github.com/lanyardhq/lanyard/internal/tokens/tokentest"
 )
 
 const (
@@ -33,14 +30,14 @@ const (
 const accountID = "/subscriptions/" + testSub + "/resourceGroups/rg1/providers/Microsoft.Storage/storageAccounts/" + testAccount
 
 // env is a minimal server: the real SQLite store, signing keys, issuer and
-// verifier, RBAC index and guard, the real blob engine, and the Handler
+// verifier (tokentest), RBAC index and guard, the real blob engine, and the Handler
 // serving path-style "/{account}/...".
 type env struct {
 	t      testing.TB
 	srv    *httptest.Server
 	st     store.Store
 	index  *rbac.Index
-	issuer *tokens.Issuer
+	tokens *tokentest.Parts
 	blobs  *blobstore.Store
 }
 
@@ -48,20 +45,14 @@ func newEnv(t testing.TB) *env {
 	t.Helper()
 	ctx := context.Background()
 	e := &env{t: t}
-	st, err := sqlite.Open(filepath.Join(t.TempDir(), "lanyard.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	e.st = st
-	sl, err := seal.New(bytes.Repeat([]byte{7}, seal.KeySize))
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys := signing.New(st, sl, "RS256", time.Now)
-	if err := keys.Load(ctx); err != nil {
-		t.Fatal(err)
-	}
+	// No ServeMux: it would clean "a/../b" into another blob's path
+	// before the Handler could refuse it.
+	var serve http.HandlerFunc
+	e.srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { serve(w, r) }))
+	e.srv.StartTLS()
+	t.Cleanup(e.srv.Close)
+	p := tokentest.New(t, tokentest.Config{IssuerURL: tokens.IssuerURL(e.srv.URL, testTenant), TenantID: testTenant, Alg: signing.RS256})
+	e.st, e.tokens = p.Store, p
 	now := time.Now()
 	for _, r := range []store.Resource{
 		{ID: "/subscriptions/" + testSub, Type: "Microsoft.Resources/subscriptions", SubscriptionID: testSub, Name: testSub, CreatedAt: now, UpdatedAt: now},
@@ -70,30 +61,22 @@ func newEnv(t testing.TB) *env {
 		{ID: accountID, Type: storageType, SubscriptionID: testSub, ResourceGroup: "rg1", Name: testAccount, Location: "local",
 			Properties: []byte(`{}`), CreatedAt: now, UpdatedAt: now},
 	} {
-		if err := st.CreateResource(ctx, r); err != nil {
+		if err := e.st.CreateResource(ctx, r); err != nil {
 			t.Fatal(err)
 		}
 	}
-	e.index = rbac.NewIndex(st, time.Now)
+	e.index = rbac.NewIndex(e.st, time.Now)
 	if err := e.index.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
+	var err error
 	e.blobs, err = blobstore.Open(t.TempDir(), time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { e.blobs.Close() })
-
-	// No ServeMux: it would clean "a/../b" into another blob's path
-	// before the Handler could refuse it.
-	var serve http.HandlerFunc
-	e.srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { serve(w, r) }))
-	e.srv.StartTLS()
-	t.Cleanup(e.srv.Close)
-	iss := tokens.IssuerURL(e.srv.URL, testTenant)
-	e.issuer = tokens.NewIssuer(keys, iss, testTenant, time.Now)
-	guard := dataplane.NewGuard(tokens.NewVerifier(keys, iss, time.Now), e.index)
-	h := New(Config{Store: e.blobs, Accounts: st, Guard: guard, AuthorityURL: e.srv.URL + "/" + testTenant,
+	guard := dataplane.NewGuard(p.Verifier, e.index)
+	h := New(Config{Store: e.blobs, Accounts: e.st, Guard: guard, AuthorityURL: e.srv.URL + "/" + testTenant,
 		Now: time.Now, Actions: e.index})
 	serve = func(w http.ResponseWriter, r *http.Request) {
 		name, rest, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
@@ -128,13 +111,7 @@ func (e *env) principal(oid, role, scope string) string {
 	return e.token(oid, storageAud)
 }
 
-func (e *env) token(oid, aud string) string {
-	raw, _, err := e.issuer.Mint(tokens.Claims{Audience: aud, ObjectID: oid, Subject: oid, IdentityType: tokens.IdentityApp}, time.Hour)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return raw
-}
+func (e *env) token(oid, aud string) string { return e.tokens.AppToken(e.t, oid, aud) }
 
 // staticToken is an azcore.TokenCredential returning one token.
 type staticToken string

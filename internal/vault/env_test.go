@@ -1,7 +1,6 @@
 package vault
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -19,11 +18,9 @@ import (
 
 	"github.com/lanyardhq/lanyard/internal/dataplane"
 	"github.com/lanyardhq/lanyard/internal/rbac"
-	"github.com/lanyardhq/lanyard/internal/seal"
-	"github.com/lanyardhq/lanyard/internal/signing"
 	"github.com/lanyardhq/lanyard/internal/store"
-	"github.com/lanyardhq/lanyard/internal/store/sqlite"
 	"github.com/lanyardhq/lanyard/internal/tokens"
+	"github.com/lanyardhq/lanyard/internal/tokens/tokentest"
 )
 
 const (
@@ -37,8 +34,8 @@ const (
 
 const vaultID = "/subscriptions/" + testSub + "/resourceGroups/rg1/providers/Microsoft.KeyVault/vaults/" + testVault
 
-// env is the real SQLite store, signing keys, issuer, verifier, RBAC index
-// and guard, and the Handler behind a TLS server serving path-style
+// env is the real SQLite store, signing keys, issuer, verifier (tokentest),
+// RBAC index and guard, and the Handler behind a TLS server serving path-style
 // "/vaults/{vault}/...".
 type env struct {
 	t      testing.TB
@@ -46,14 +43,13 @@ type env struct {
 	dbPath string
 	st     store.Store
 	index  *rbac.Index
-	issuer *tokens.Issuer
+	tokens *tokentest.Parts
 	h      *Handler
 }
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
 	e := &env{t: t, dbPath: filepath.Join(t.TempDir(), "lanyard.db")}
-	e.setup()
 	mux := http.NewServeMux()
 	e.srv = httptest.NewUnstartedServer(mux)
 	e.srv.StartTLS()
@@ -67,15 +63,13 @@ func newEnv(t testing.TB) *env {
 	return e
 }
 
-// setup opens the store and creates the subscription, group and vault.
-func (e *env) setup() {
+// start opens the store with the token parts (the issuer is the started
+// TLS server's URL), creates the subscription, group and vault, and builds
+// the Handler.
+func (e *env) start() {
 	ctx := context.Background()
-	st, err := sqlite.Open(e.dbPath)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	e.t.Cleanup(func() { st.Close() })
-	e.st = st
+	p := tokentest.New(e.t, tokentest.Config{IssuerURL: tokens.IssuerURL(e.srv.URL, testTenant), TenantID: testTenant, Path: e.dbPath})
+	e.st, e.tokens = p.Store, p
 	now := time.Now()
 	for _, r := range []store.Resource{
 		{ID: "/subscriptions/" + testSub, Type: "Microsoft.Resources/subscriptions", SubscriptionID: testSub, Name: testSub, CreatedAt: now, UpdatedAt: now},
@@ -84,31 +78,16 @@ func (e *env) setup() {
 		{ID: vaultID, Type: vaultType, SubscriptionID: testSub, ResourceGroup: "rg1", Name: testVault, Location: "local",
 			Properties: []byte(`{}`), CreatedAt: now, UpdatedAt: now},
 	} {
-		if err := st.CreateResource(ctx, r); err != nil {
+		if err := e.st.CreateResource(ctx, r); err != nil {
 			e.t.Fatal(err)
 		}
 	}
-	e.index = rbac.NewIndex(st, time.Now)
+	e.index = rbac.NewIndex(e.st, time.Now)
 	if err := e.index.Load(ctx); err != nil {
 		e.t.Fatal(err)
 	}
-}
-
-// start builds the Handler; the issuer is the TLS server's URL.
-func (e *env) start() {
-	ctx := context.Background()
-	sl, err := seal.New(bytes.Repeat([]byte{7}, seal.KeySize))
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	keys := signing.New(e.st, sl, "ES256", time.Now)
-	if err := keys.Load(ctx); err != nil {
-		e.t.Fatal(err)
-	}
-	iss := tokens.IssuerURL(e.srv.URL, testTenant)
-	e.issuer = tokens.NewIssuer(keys, iss, testTenant, time.Now)
-	guard := dataplane.NewGuard(tokens.NewVerifier(keys, iss, time.Now), e.index)
-	e.h, err = New(Config{Store: e.st, Sealer: sl, Guard: guard, AuthorityURL: authority, Now: time.Now})
+	var err error
+	e.h, err = New(Config{Store: e.st, Sealer: p.Sealer, Guard: dataplane.NewGuard(p.Verifier, e.index), AuthorityURL: authority, Now: time.Now})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -143,11 +122,7 @@ func (e *env) grant(oid, role, scope string) {
 
 func (e *env) token(oid, aud string) string {
 	e.t.Helper()
-	raw, _, err := e.issuer.Mint(tokens.Claims{Audience: aud, ObjectID: oid, Subject: oid, IdentityType: tokens.IdentityApp}, time.Hour)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return raw
+	return e.tokens.AppToken(e.t, oid, aud)
 }
 
 // minting is a credential that mints a real token for the scope the SDK
@@ -175,7 +150,7 @@ func (m *minting) GetToken(_ context.Context, o policy.TokenRequestOptions) (azc
 	if aud == "" {
 		aud = strings.TrimSuffix(o.Scopes[0], "/.default")
 	}
-	raw, exp, err := m.e.issuer.Mint(tokens.Claims{Audience: aud, ObjectID: m.oid, Subject: m.oid,
+	raw, exp, err := m.e.tokens.Issuer.Mint(tokens.Claims{Audience: aud, ObjectID: m.oid, Subject: m.oid,
 		IdentityType: tokens.IdentityApp}, time.Hour)
 	return azcore.AccessToken{Token: raw, ExpiresOn: exp}, err
 }

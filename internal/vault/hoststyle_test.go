@@ -59,7 +59,6 @@ func wildcardCert(t *testing.T) (tls.Certificate, *x509.CertPool) {
 // host, and the SDK's ID.Name()/Version() must parse the ids.
 func TestSDKHostStyle(t *testing.T) {
 	e := &env{t: t, dbPath: t.TempDir() + "/lanyard.db"}
-	e.setup()
 	cert, pool := wildcardCert(t)
 	var resource string
 	e.srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
