@@ -1,21 +1,17 @@
 package msi
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/lanyardhq/lanyard/internal/fabric"
-	"github.com/lanyardhq/lanyard/internal/seal"
-	"github.com/lanyardhq/lanyard/internal/signing"
 	"github.com/lanyardhq/lanyard/internal/store"
-	"github.com/lanyardhq/lanyard/internal/store/sqlite"
 	"github.com/lanyardhq/lanyard/internal/tokens"
+	"github.com/lanyardhq/lanyard/internal/tokens/tokentest"
 )
 
 const (
@@ -37,7 +33,8 @@ func (c *clock) add(d time.Duration) {
 	c.mu.Unlock()
 }
 
-// env is a Service on the real SQLite store with real signing keys.
+// env is a Service on the real SQLite store with real signing keys
+// (tokentest).
 type env struct {
 	st       store.Store
 	svc      *Service
@@ -48,22 +45,11 @@ type env struct {
 
 func newEnv(t testing.TB, alg string) *env {
 	t.Helper()
-	st, err := sqlite.Open(filepath.Join(t.TempDir(), "x.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	e := &env{st: st, clock: &clock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}}
-	sl, err := seal.New(bytes.Repeat([]byte{7}, seal.KeySize))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ks := signing.New(st, sl, alg, e.clock.now)
-	if err := ks.Load(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	e.verifier = tokens.NewVerifier(ks, testIssuer, e.clock.now)
-	e.svc, err = New(Config{Store: st, Issuer: tokens.NewIssuer(ks, testIssuer, testTenant, e.clock.now), Now: e.clock.now})
+	e := &env{clock: &clock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}}
+	p := tokentest.New(t, tokentest.Config{IssuerURL: testIssuer, TenantID: testTenant, Alg: alg, Now: e.clock.now})
+	e.st, e.verifier = p.Store, p.Verifier
+	var err error
+	e.svc, err = New(Config{Store: p.Store, Issuer: p.Issuer, Now: e.clock.now})
 	if err != nil {
 		t.Fatal(err)
 	}
