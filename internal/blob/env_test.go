@@ -13,6 +13,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob"
 	"github.com/lanyardhq/lanyard/internal/blobstore"
 	"github.com/lanyardhq/lanyard/internal/dataplane"
+	"github.com/lanyardhq/lanyard/internal/dataplane/dataplanetest"
 	"github.com/lanyardhq/lanyard/internal/rbac"
 	"github.com/lanyardhq/lanyard/internal/signing"
 	"github.com/lanyardhq/lanyard/internal/store"
@@ -43,7 +44,6 @@ type env struct {
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
-	ctx := context.Background()
 	e := &env{t: t}
 	// No ServeMux: it would clean "a/../b" into another blob's path
 	// before the Handler could refuse it.
@@ -53,29 +53,15 @@ func newEnv(t testing.TB) *env {
 	t.Cleanup(e.srv.Close)
 	p := tokentest.New(t, tokentest.Config{IssuerURL: tokens.IssuerURL(e.srv.URL, testTenant), TenantID: testTenant, Alg: signing.RS256})
 	e.st, e.tokens = p.Store, p
-	now := time.Now()
-	for _, r := range []store.Resource{
-		{ID: "/subscriptions/" + testSub, Type: "Microsoft.Resources/subscriptions", SubscriptionID: testSub, Name: testSub, CreatedAt: now, UpdatedAt: now},
-		{ID: "/subscriptions/" + testSub + "/resourceGroups/rg1", Type: "Microsoft.Resources/resourceGroups", SubscriptionID: testSub,
-			ResourceGroup: "rg1", Name: "rg1", Location: "local", CreatedAt: now, UpdatedAt: now},
-		{ID: accountID, Type: storageType, SubscriptionID: testSub, ResourceGroup: "rg1", Name: testAccount, Location: "local",
-			Properties: []byte(`{}`), CreatedAt: now, UpdatedAt: now},
-	} {
-		if err := e.st.CreateResource(ctx, r); err != nil {
-			t.Fatal(err)
-		}
-	}
-	e.index = rbac.NewIndex(e.st, time.Now)
-	if err := e.index.Load(ctx); err != nil {
-		t.Fatal(err)
-	}
+	var guard *dataplane.Guard
+	e.index, guard = dataplanetest.Seed(t, p, store.Resource{ID: accountID, Type: storageType, SubscriptionID: testSub,
+		ResourceGroup: "rg1", Name: testAccount})
 	var err error
 	e.blobs, err = blobstore.Open(t.TempDir(), time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { e.blobs.Close() })
-	guard := dataplane.NewGuard(p.Verifier, e.index)
 	h := New(Config{Store: e.blobs, Accounts: e.st, Guard: guard, AuthorityURL: e.srv.URL + "/" + testTenant,
 		Now: time.Now, Actions: e.index})
 	serve = func(w http.ResponseWriter, r *http.Request) {

@@ -17,6 +17,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/security/keyvault/azsecrets"
 
 	"github.com/lanyardhq/lanyard/internal/dataplane"
+	"github.com/lanyardhq/lanyard/internal/dataplane/dataplanetest"
 	"github.com/lanyardhq/lanyard/internal/rbac"
 	"github.com/lanyardhq/lanyard/internal/store"
 	"github.com/lanyardhq/lanyard/internal/tokens"
@@ -64,30 +65,16 @@ func newEnv(t testing.TB) *env {
 }
 
 // start opens the store with the token parts (the issuer is the started
-// TLS server's URL), creates the subscription, group and vault, and builds
-// the Handler.
+// TLS server's URL), creates the vault with its subscription and group,
+// and builds the Handler.
 func (e *env) start() {
-	ctx := context.Background()
 	p := tokentest.New(e.t, tokentest.Config{IssuerURL: tokens.IssuerURL(e.srv.URL, testTenant), TenantID: testTenant, Path: e.dbPath})
 	e.st, e.tokens = p.Store, p
-	now := time.Now()
-	for _, r := range []store.Resource{
-		{ID: "/subscriptions/" + testSub, Type: "Microsoft.Resources/subscriptions", SubscriptionID: testSub, Name: testSub, CreatedAt: now, UpdatedAt: now},
-		{ID: "/subscriptions/" + testSub + "/resourceGroups/rg1", Type: "Microsoft.Resources/resourceGroups", SubscriptionID: testSub,
-			ResourceGroup: "rg1", Name: "rg1", Location: "local", CreatedAt: now, UpdatedAt: now},
-		{ID: vaultID, Type: vaultType, SubscriptionID: testSub, ResourceGroup: "rg1", Name: testVault, Location: "local",
-			Properties: []byte(`{}`), CreatedAt: now, UpdatedAt: now},
-	} {
-		if err := e.st.CreateResource(ctx, r); err != nil {
-			e.t.Fatal(err)
-		}
-	}
-	e.index = rbac.NewIndex(e.st, time.Now)
-	if err := e.index.Load(ctx); err != nil {
-		e.t.Fatal(err)
-	}
+	var guard *dataplane.Guard
+	e.index, guard = dataplanetest.Seed(e.t, p, store.Resource{ID: vaultID, Type: vaultType, SubscriptionID: testSub,
+		ResourceGroup: "rg1", Name: testVault})
 	var err error
-	e.h, err = New(Config{Store: e.st, Sealer: p.Sealer, Guard: dataplane.NewGuard(p.Verifier, e.index), AuthorityURL: authority, Now: time.Now})
+	e.h, err = New(Config{Store: e.st, Sealer: p.Sealer, Guard: guard, AuthorityURL: authority, Now: time.Now})
 	if err != nil {
 		e.t.Fatal(err)
 	}
