@@ -2,7 +2,6 @@ package blob
 
 import (
 	"context"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"net/http"
@@ -117,9 +116,18 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 	}
 }
 
-// xmlText escapes s for character data.
+// xmlText escapes s for character data. Newlines stay literal, as in
+// Azure's messages: xml.EscapeText would write them as "&#xA;", which
+// @azure/core-xml does not decode, so JavaScript callers saw the reference.
+// Other control characters are not allowed in XML 1.0 and become '?'.
 func xmlText(s string) string {
-	var b strings.Builder
-	_ = xml.EscapeText(&b, []byte(s))
-	return b.String()
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 && r != '\n' && r != '\t' || r == 0xFFFE || r == 0xFFFF {
+			return '?'
+		}
+		return r
+	}, s)
+	return xmlEscaper.Replace(s)
 }
+
+var xmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
