@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"path/filepath"
 	"testing"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
@@ -110,6 +111,27 @@ func (e *miEnv) secretCredential(appID, secret string) azcore.TokenCredential {
 	})
 	if err != nil {
 		e.t.Fatal(err)
+	}
+	return cred
+}
+
+// runAs makes this process app's workload, as `lanyard run --app app`
+// would: it opens a session on the built-in agent, points the App Service
+// variables at it, and returns the ManagedIdentityCredential the seed's code
+// builds from the app setting Managed_Identity_Client_ID.
+func (s *seed) runAs(t *testing.T, app string) azcore.TokenCredential {
+	t.Helper()
+	info, err := session(t, filepath.Join(s.dataDir, server.AgentSocket), app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("IDENTITY_ENDPOINT", info.IdentityEndpoint)
+	t.Setenv("IDENTITY_HEADER", info.IdentityHeader)
+	cred, err := azidentity.NewManagedIdentityCredential(&azidentity.ManagedIdentityCredentialOptions{
+		ID: azidentity.ClientID(info.AppSettings["Managed_Identity_Client_ID"]),
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 	return cred
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,8 +11,6 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob"
-
-	"github.com/lanyardhq/lanyard/internal/server"
 )
 
 // TestSeedScenario is ARCHITECTURE.md §1 end to end through the unmodified
@@ -27,18 +24,7 @@ func TestSeedScenario(t *testing.T) {
 	ctx := t.Context()
 	mustRun(t, "role", "assignment", "create", "--assignee", s.web1SystemOID, "--role", "Storage Blob Data Reader", "--scope", s.acct1)
 
-	info, err := session(t, filepath.Join(s.dataDir, server.AgentSocket), "web1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("IDENTITY_ENDPOINT", info.IdentityEndpoint)
-	t.Setenv("IDENTITY_HEADER", info.IdentityHeader)
-	shared, err := azidentity.NewManagedIdentityCredential(&azidentity.ManagedIdentityCredentialOptions{
-		ID: azidentity.ClientID(info.AppSettings["Managed_Identity_Client_ID"]),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	shared := s.runAs(t, "web1")
 	system, err := azidentity.NewManagedIdentityCredential(nil)
 	if err != nil {
 		t.Fatal(err)
@@ -119,19 +105,7 @@ func TestSeedScenario(t *testing.T) {
 			t.Fatalf("the shared identity lost its remaining assignment:\n%s", list)
 		}
 		// web2 still uses the shared identity.
-		info2, err := session(t, filepath.Join(s.dataDir, server.AgentSocket), "web2")
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Setenv("IDENTITY_ENDPOINT", info2.IdentityEndpoint)
-		t.Setenv("IDENTITY_HEADER", info2.IdentityHeader)
-		cred, err := azidentity.NewManagedIdentityCredential(&azidentity.ManagedIdentityCredentialOptions{
-			ID: azidentity.ClientID(info2.AppSettings["Managed_Identity_Client_ID"]),
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := s.blob(s.url1, cred, "").UploadBuffer(ctx, "shared", "web2.txt", payload, nil); err != nil {
+		if _, err := s.blob(s.url1, s.runAs(t, "web2"), "").UploadBuffer(ctx, "shared", "web2.txt", payload, nil); err != nil {
 			t.Fatalf("web2 after web1's deletion: %v", err)
 		}
 	})
