@@ -119,11 +119,11 @@ func startAzurite(b *testing.B) *azurite {
 	}
 }
 
-func freePort(b *testing.B) int {
-	b.Helper()
+func freePort(t testing.TB) int {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		b.Fatal(err)
+		t.Fatal(err)
 	}
 	defer ln.Close()
 	return ln.Addr().(*net.TCPAddr).Port
