@@ -51,6 +51,9 @@ func newIdentityParts(cfg Config, st store.Store, ca *pki.CA, issuer *tokens.Iss
 // process, so it needs no enrolment.
 func (s *Server) runAgent(ctx context.Context) error {
 	if s.cfg.IdentityAddr == IdentityAddrOff {
+		// runTasks ends the server when any task returns: stay until
+		// shutdown like the others.
+		<-ctx.Done()
 		return nil
 	}
 	a, err := agent.New(agent.Config{
