@@ -3,6 +3,7 @@ package dataplane
 import (
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -86,9 +87,14 @@ func (e Endpoints) VaultResource(hostStyle bool, requestHost string) string {
 	if !hostStyle {
 		return "https://vault.azure.net"
 	}
+	// Only a port number is echoed: Go accepts ',', '=' and ';' in a Host
+	// header, and this value becomes a WWW-Authenticate parameter and an
+	// accepted audience.
 	port := ""
 	if _, p, err := net.SplitHostPort(requestHost); err == nil {
-		port = ":" + p
+		if n, err := strconv.ParseUint(p, 10, 16); err == nil && n > 0 {
+			port = ":" + p
+		}
 	}
 	return "https://vault." + e.Domain + port
 }
