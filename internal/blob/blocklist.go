@@ -1,6 +1,7 @@
 package blob
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/xml"
 	"errors"
@@ -11,59 +12,100 @@ import (
 	"github.com/lanyardhq/lanyard/internal/blobstore"
 )
 
-// maxBlockListBody bounds a Put Block List body: 50,000 entries of an
-// 88-character ID with their tags fit well within it.
-const maxBlockListBody = 16 << 20
+// maxBlockListBody bounds a Put Block List body: 50,000 entries of the
+// longest form, "<Uncommitted>" + an 88-character ID + "</Uncommitted>"
+// with a line break and indentation, are about 6 MB.
+const maxBlockListBody = 8 << 20
+
+// maxBlockListTokens bounds the XML tokens of a body (an entry is a start,
+// its text, an end and the whitespace before it): work stops there
+// however small the tokens are.
+const maxBlockListTokens = 4*blobstore.MaxBlocks + 64
+
+// maxEntryText bounds one entry's text: a base64 ID of 64 bytes is 88
+// characters; the rest leaves room for whitespace around it.
+const maxEntryText = 256
 
 var (
 	errXML       = badRequest("InvalidXmlDocument", "XML specified is not syntactically valid.")
 	errBlockList = badRequest("InvalidBlockList", "The specified block list is invalid.")
+	errTooMany   = serr(http.StatusConflict, "BlockCountExceedsLimit", "The committed block count cannot exceed the maximum limit of 50,000 blocks.")
 )
 
+// blockListKinds are the entry elements of <BlockList>.
+var blockListKinds = map[string]blobstore.BlockList{
+	"Latest": blobstore.Latest, "Committed": blobstore.Committed, "Uncommitted": blobstore.Uncommitted,
+}
+
 // parseBlockList reads <BlockList> with <Latest>, <Committed> and
-// <Uncommitted> entries in order.
+// <Uncommitted> entries in order. It parses as the body streams and stops
+// at the first thing wrong (an unknown element, entry 50,001, an
+// overlong ID), so a hostile body costs no more than a valid one.
 func parseBlockList(w http.ResponseWriter, r *http.Request) ([]blobstore.BlockRef, *StorageError) {
-	body := http.MaxBytesReader(w, r.Body, maxBlockListBody)
-	var doc struct {
-		XMLName xml.Name `xml:"BlockList"`
-		Items   []struct {
-			XMLName xml.Name
-			ID      string `xml:",chardata"`
-		} `xml:",any"`
-	}
-	if err := xml.NewDecoder(body).Decode(&doc); err != nil {
-		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			return nil, serr(http.StatusRequestEntityTooLarge, "RequestBodyTooLarge", "The request body is too large.")
+	dec := xml.NewDecoder(http.MaxBytesReader(w, r.Body, maxBlockListBody))
+	var (
+		out     []blobstore.BlockRef
+		depth   int // 0 outside the root, 1 in <BlockList>, 2 in an entry
+		from    blobstore.BlockList
+		text    []byte
+		closed  bool // </BlockList> seen
+		ntokens int
+	)
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF && closed {
+			return out, nil
 		}
-		return nil, errXML
-	}
-	// Trailing junk after the document is malformed too.
-	if n, _ := io.Copy(io.Discard, io.LimitReader(body, 1)); n > 0 {
-		return nil, errXML
-	}
-	if len(doc.Items) > blobstore.MaxBlocks {
-		return nil, serr(http.StatusConflict, "BlockCountExceedsLimit", "The committed block count cannot exceed the maximum limit of 50,000 blocks.")
-	}
-	out := make([]blobstore.BlockRef, 0, len(doc.Items))
-	for _, it := range doc.Items {
-		var from blobstore.BlockList
-		switch it.XMLName.Local {
-		case "Latest":
-			from = blobstore.Latest
-		case "Committed":
-			from = blobstore.Committed
-		case "Uncommitted":
-			from = blobstore.Uncommitted
-		default:
+		if err != nil {
+			if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+				return nil, serr(http.StatusRequestEntityTooLarge, "RequestBodyTooLarge", "The request body is too large.")
+			}
 			return nil, errXML
 		}
-		id, ok := decodeBlockID(it.ID)
-		if !ok {
-			return nil, errBlockList
+		if ntokens++; ntokens > maxBlockListTokens {
+			return nil, errXML
 		}
-		out = append(out, blobstore.BlockRef{ID: id, From: from})
+		switch t := tok.(type) {
+		case xml.StartElement:
+			switch {
+			case depth == 0 && !closed && t.Name.Local == "BlockList":
+				depth = 1
+			case depth == 1:
+				k, ok := blockListKinds[t.Name.Local]
+				if !ok {
+					return nil, errXML
+				}
+				if len(out) == blobstore.MaxBlocks {
+					return nil, errTooMany
+				}
+				depth, from, text = 2, k, text[:0]
+			default:
+				return nil, errXML
+			}
+		case xml.EndElement:
+			if depth == 2 {
+				id, ok := decodeBlockID(string(text))
+				if !ok {
+					return nil, errBlockList
+				}
+				out = append(out, blobstore.BlockRef{ID: id, From: from})
+			}
+			depth--
+			closed = depth == 0
+		case xml.CharData:
+			switch {
+			case depth == 2:
+				if len(text)+len(t) > maxEntryText {
+					return nil, errBlockList
+				}
+				text = append(text, t...)
+			case len(bytes.TrimSpace(t)) != 0:
+				return nil, errXML
+			}
+		case xml.Directive:
+			return nil, errXML // no DTDs
+		}
 	}
-	return out, nil
 }
 
 type blockXML struct {
