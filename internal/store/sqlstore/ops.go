@@ -24,20 +24,52 @@ type querier interface {
 type ops struct {
 	q querier
 	d *Dialect
+	// stmts, when set, prepares each query once on the pool q belongs to;
+	// tx is set when q is a transaction on that pool.
+	stmts *stmtCache
+	tx    *sql.Tx
 }
 
 var _ store.Tx = (*ops)(nil)
 
 func (o *ops) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return o.q.ExecContext(ctx, o.d.rebind(q), args...)
+	q = o.d.rebind(q)
+	if st := o.stmt(ctx, q); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return o.q.ExecContext(ctx, q, args...)
 }
 
 func (o *ops) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return o.q.QueryContext(ctx, o.d.rebind(q), args...)
+	q = o.d.rebind(q)
+	if st := o.stmt(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return o.q.QueryContext(ctx, q, args...)
 }
 
 func (o *ops) row(ctx context.Context, q string, args ...any) *sql.Row {
-	return o.q.QueryRowContext(ctx, o.d.rebind(q), args...)
+	q = o.d.rebind(q)
+	if st := o.stmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return o.q.QueryRowContext(ctx, q, args...)
+}
+
+// stmt is the cached prepared statement for q, bound to the transaction
+// when there is one (database/sql reuses the statement already prepared on
+// the transaction's connection), or nil to run q unprepared.
+func (o *ops) stmt(ctx context.Context, q string) *sql.Stmt {
+	switch {
+	case o.stmts == nil:
+		return nil
+	case o.tx == nil:
+		return o.stmts.get(ctx, q)
+	}
+	if st := o.stmts.cached(q); st != nil {
+		return o.tx.StmtContext(ctx, st)
+	}
+	return nil
 }
 
 // fail wraps a database error for op, marking unique violations as

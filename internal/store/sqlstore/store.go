@@ -23,6 +23,8 @@ type Store struct {
 	write *sql.DB
 	read  *sql.DB
 	d     *Dialect
+	// Prepared statements, one cache per pool.
+	readStmts, writeStmts *stmtCache
 }
 
 var _ store.Store = (*Store)(nil)
@@ -52,13 +54,17 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 	if err := migrate(ctx, cfg.Write, &d); err != nil {
 		return nil, err
 	}
-	return &Store{ops: &ops{q: cfg.Read, d: &d}, write: cfg.Write, read: cfg.Read, d: &d}, nil
+	s := &Store{write: cfg.Write, read: cfg.Read, d: &d,
+		readStmts: newStmtCache(cfg.Read), writeStmts: newStmtCache(cfg.Write)}
+	s.ops = &ops{q: cfg.Read, d: &d, stmts: s.readStmts}
+	return s, nil
 }
 
 // Update runs fn in one transaction on the write pool, committing if fn
 // returns nil. A panic in fn rolls back and propagates. Busy or
 // serialization failures rerun fn, at most maxAttempts times in all.
 func (s *Store) Update(ctx context.Context, fn func(tx store.Tx) error) error {
+	defer s.writeStmts.preparePending(context.WithoutCancel(ctx))
 	for attempt := 1; ; attempt++ {
 		err := s.once(ctx, fn)
 		if err == nil || attempt == maxAttempts || !s.d.retryable(err) {
@@ -87,7 +93,7 @@ func (s *Store) once(ctx context.Context, fn func(tx store.Tx) error) error {
 			tx.Rollback() // also on panic, which then continues up
 		}
 	}()
-	if err := fn(&ops{q: tx, d: s.d}); err != nil {
+	if err := fn(&ops{q: tx, d: s.d, stmts: s.writeStmts, tx: tx}); err != nil {
 		return err
 	}
 	done = true
@@ -108,8 +114,10 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close closes the pools.
+// Close closes the prepared statements and the pools.
 func (s *Store) Close() error {
+	s.readStmts.close()
+	s.writeStmts.close()
 	err := s.write.Close()
 	if s.read != s.write {
 		err = errors.Join(err, s.read.Close())
