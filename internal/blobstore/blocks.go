@@ -26,6 +26,9 @@ func (s *Store) PutBlock(ctx context.Context, a Account, container, name, blockI
 	if err := containerExists(ctx, s.read, a.Name, container); err != nil {
 		return err
 	}
+	if err := s.expireStaged(ctx, a); err != nil {
+		return err
+	}
 	file, _, err := s.files.ingest(ctx, body, size, md5)
 	if err != nil {
 		return err

@@ -34,6 +34,9 @@ type Store struct {
 
 	genMu sync.Mutex
 	gens  map[string]int64 // account name -> generation, as committed
+
+	sweepMu sync.Mutex
+	sweptAt time.Time // last expiry of staged blocks (expire.go)
 }
 
 // Open opens (creating if needed) the store in dir and removes debris a
@@ -76,7 +79,7 @@ func Open(dir string, now func() time.Time) (*Store, error) {
 	n := max(4, runtime.GOMAXPROCS(0))
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
-	s := &Store{now: now, write: write, read: read, files: newFiles(dir), gens: map[string]int64{}}
+	s := &Store{now: now, write: write, read: read, files: newFiles(dir), gens: map[string]int64{}, sweptAt: now()}
 	if err := s.recover(context.Background()); err != nil {
 		s.Close()
 		return nil, err
