@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/lanyardhq/lanyard/internal/dataplane"
 	"github.com/lanyardhq/lanyard/internal/resources"
@@ -26,17 +27,23 @@ type dataRouter struct {
 	vault dataService
 }
 
+// bodyIdle is how long a data-plane request body may stall (see
+// dataplane.IdleBody); uploads of any size pass if they keep moving.
+const bodyIdle = time.Minute
+
 // route serves r and returns true if it is a data-plane request.
 func (d *dataRouter) route(w http.ResponseWriter, r *http.Request) bool {
-	switch svc, addr := d.ep.Resolve(r, pathStyleAccount); svc {
-	case dataplane.Blob:
-		d.blob.Serve(w, r, addr)
-		return true
-	case dataplane.Vault:
-		d.vault.Serve(w, r, addr)
-		return true
+	svc, addr := d.ep.Resolve(r, pathStyleAccount)
+	if svc == dataplane.NoService {
+		return false
 	}
-	return false
+	dataplane.IdleBody(w, r, bodyIdle)
+	if svc == dataplane.Blob {
+		d.blob.Serve(w, r, addr)
+	} else {
+		d.vault.Serve(w, r, addr)
+	}
+	return true
 }
 
 func pathStyleAccount(first string) bool {
