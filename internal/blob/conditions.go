@@ -51,10 +51,6 @@ func etagList(v string) []string {
 	return out
 }
 
-func (c conditions) none() bool {
-	return c.ifMatch == nil && c.ifNoneMatch == nil && c.ifModified.IsZero() && c.ifUnmodified.IsZero()
-}
-
 // matches reports whether etag is one of list ("*" matches any existing).
 func matches(list []string, etag string) bool {
 	for _, e := range list {

@@ -14,7 +14,7 @@ func FuzzPrefixEnd(f *testing.F) {
 	f.Fuzz(func(t *testing.T, p, suffix string) {
 		end, ok := prefixEnd(p)
 		if !ok {
-			if strings.Trim(p, "\xff") != "" {
+			if strings.Count(p, "\xff") != len(p) { // only all-0xff prefixes have no end
 				t.Fatalf("no end for %q", p)
 			}
 			return

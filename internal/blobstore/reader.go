@@ -153,7 +153,7 @@ type section struct {
 }
 
 func (s *section) Read(p []byte) (int, error) {
-	for s.off < s.end {
+	if s.off < s.end {
 		i := sort.Search(len(s.r.start), func(i int) bool { return s.r.start[i] > s.off }) - 1
 		e := s.r.ext[i]
 		if e.Size == 0 { // unreachable: the search skips empty extents
