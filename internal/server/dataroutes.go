@@ -2,7 +2,6 @@ package server
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/lanyardhq/lanyard/internal/dataplane"
 	"github.com/lanyardhq/lanyard/internal/resources"
@@ -27,17 +26,12 @@ type dataRouter struct {
 	vault dataService
 }
 
-// bodyIdle is how long a data-plane request body may stall (see
-// dataplane.IdleBody); uploads of any size pass if they keep moving.
-const bodyIdle = time.Minute
-
 // route serves r and returns true if it is a data-plane request.
 func (d *dataRouter) route(w http.ResponseWriter, r *http.Request) bool {
 	svc, addr := d.ep.Resolve(r, pathStyleAccount)
 	if svc == dataplane.NoService {
 		return false
 	}
-	dataplane.IdleBody(w, r, bodyIdle)
 	if svc == dataplane.Blob {
 		d.blob.Serve(w, r, addr)
 	} else {

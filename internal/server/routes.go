@@ -5,9 +5,11 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/lanyardhq/lanyard/internal/access"
 	"github.com/lanyardhq/lanyard/internal/arm"
+	"github.com/lanyardhq/lanyard/internal/dataplane"
 	"github.com/lanyardhq/lanyard/internal/directory"
 	"github.com/lanyardhq/lanyard/internal/hosts"
 	"github.com/lanyardhq/lanyard/internal/resources"
@@ -81,6 +83,9 @@ func routes(s surface) http.Handler {
 	armHandler := s.requireToken(rt)
 
 	return recoverPanics(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Every body, on every route, may stall at most bodyIdle: the server
+		// has no ReadTimeout, since uploads may take as long as they need.
+		dataplane.IdleBody(w, r, bodyIdle)
 		// Data planes first: a host-style name ({account}.blob.{domain})
 		// owns its whole path. Path-style accounts never shadow the paths
 		// below, whose first segments no account may take.
@@ -98,6 +103,10 @@ func routes(s surface) http.Handler {
 		mux.ServeHTTP(w, r)
 	}))
 }
+
+// bodyIdle is how long a request body may stall (see dataplane.IdleBody);
+// bodies of any size pass if they keep moving.
+const bodyIdle = time.Minute
 
 func isARMPath(p string) bool {
 	lp := strings.ToLower(p)
