@@ -1,11 +1,10 @@
 package blob
 
 import (
-	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/lanyardhq/lanyard/internal/blobstore"
+	"github.com/lanyardhq/lanyard/internal/dataplane"
 )
 
 // The actions Azure checks for blob-service requests made with an OAuth
@@ -39,14 +38,6 @@ const (
 	blobsDelete      = "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/delete"
 )
 
-// dataFallback is the data action checked for a container action when
-// the Handler has no ActionChecker.
-var dataFallback = map[string]string{
-	containersRead:   blobsRead,
-	containersWrite:  blobsWrite,
-	containersDelete: blobsDelete,
-}
-
 // containerScope is where blob data actions are evaluated: Azure checks
 // them at the container, so assignments there and above all count.
 func (q *request) containerScope() string {
@@ -64,26 +55,20 @@ func (q *request) scope() string {
 
 // authorizeData checks a data action at the request's scope.
 func (h *Handler) authorizeData(q *request, action string) error {
-	if d := h.cfg.Guard.Authorize(q.caller, action, q.scope()); d != nil {
-		return &StorageError{Status: http.StatusForbidden, Code: "AuthorizationPermissionMismatch", Message: d.Message(), Err: d}
-	}
-	return nil
+	return denied(h.cfg.Guard.Authorize(q.caller, action, q.scope()))
 }
 
 // authorizeContainer checks a container action (see the table above).
 func (h *Handler) authorizeContainer(q *request, action string) error {
-	ac := h.cfg.Actions
-	if ac == nil {
-		return h.authorizeData(q, dataFallback[action])
-	}
-	sc := q.scope()
-	if q.caller.PrincipalID != "" && ac.Check(q.caller.PrincipalID, action, strings.ToLower(sc)) {
+	return denied(h.cfg.Guard.AuthorizeAction(q.caller, action, q.scope()))
+}
+
+// denied renders a denial as Storage's 403; nil stays nil.
+func denied(d *dataplane.Denied) error {
+	if d == nil {
 		return nil
 	}
-	e := ac.Explain(q.caller.PrincipalID, action, false, sc)
-	msg := fmt.Sprintf("This request is not authorized to perform this operation using this permission. "+
-		"Principal %s lacks the action %s at scope %s. %s", q.caller.PrincipalID, action, sc, e.Reason)
-	return &StorageError{Status: http.StatusForbidden, Code: "AuthorizationPermissionMismatch", Message: msg}
+	return &StorageError{Status: http.StatusForbidden, Code: "AuthorizationPermissionMismatch", Message: d.Message(), Err: d}
 }
 
 // authorizeCreate is Put Blob's and Put Block List's check: blobs/write

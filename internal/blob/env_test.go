@@ -63,7 +63,7 @@ func newEnv(t testing.TB) *env {
 	}
 	t.Cleanup(func() { e.blobs.Close() })
 	h := New(Config{Store: e.blobs, Accounts: e.st, Guard: guard, AuthorityURL: e.srv.URL + "/" + testTenant,
-		Now: time.Now, Actions: e.index})
+		Now: time.Now})
 	serve = func(w http.ResponseWriter, r *http.Request) {
 		name, rest, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
 		base := e.srv.URL + "/" + name

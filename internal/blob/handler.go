@@ -12,7 +12,6 @@ import (
 	"github.com/lanyardhq/lanyard/internal/authn"
 	"github.com/lanyardhq/lanyard/internal/blobstore"
 	"github.com/lanyardhq/lanyard/internal/dataplane"
-	"github.com/lanyardhq/lanyard/internal/rbac"
 	"github.com/lanyardhq/lanyard/internal/store"
 )
 
@@ -28,14 +27,6 @@ type Accounts interface {
 	FindResource(ctx context.Context, typ, name string) (store.Resource, error)
 }
 
-// ActionChecker checks control-plane actions (*rbac.Index is one). Azure
-// authorizes container operations made with a token by the container
-// actions, not by data actions; see authz.go.
-type ActionChecker interface {
-	Check(principalID, action, scopeKey string) bool
-	Explain(principalID, action string, isData bool, scopeStr string) rbac.Explanation
-}
-
 // Config is what a Handler needs.
 type Config struct {
 	Store    *blobstore.Store
@@ -45,10 +36,6 @@ type Config struct {
 	// "https://127.0.0.1:8443/<tenant>", named in 401 challenges.
 	AuthorityURL string
 	Now          func() time.Time
-	// Actions, when set, checks container operations against the
-	// control-plane container actions as Azure does. When nil they are
-	// checked against the nearest blob data actions instead.
-	Actions ActionChecker
 	// Log receives causes of failures (never tokens); nil is slog.Default.
 	Log *slog.Logger
 }

@@ -230,6 +230,10 @@ func TestSDKAuthorization(t *testing.T) {
 	}
 	_, err = reader.CreateContainer(ctx, "mine", nil)
 	wantCode(t, err, bloberror.AuthorizationPermissionMismatch)
+	// Checked against the control-plane container action, as Azure does.
+	if !strings.Contains(err.Error(), "lacks the action Microsoft.Storage/storageAccounts/blobServices/containers/write") {
+		t.Errorf("container denial does not name containers/write as an action: %v", err)
+	}
 	_, err = reader.DeleteBlob(ctx, "shared", "a.txt", nil)
 	wantCode(t, err, bloberror.AuthorizationPermissionMismatch)
 

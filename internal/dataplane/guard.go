@@ -41,6 +41,7 @@ func (e *AuthError) Unwrap() error { return e.Err }
 
 // Checker is the RBAC view a Guard needs (*rbac.Index is one).
 type Checker interface {
+	Check(principalID, action, scopeKey string) bool
 	CheckData(principalID, dataAction, scopeKey string) bool
 	Explain(principalID, action string, isData bool, scopeStr string) rbac.Explanation
 }
@@ -86,8 +87,12 @@ func (g *Guard) Authenticate(r *http.Request, audiences ...string) (authn.Caller
 // Denied is a failed authorization.
 type Denied struct {
 	Caller     authn.Caller
-	DataAction string
+	DataAction string // the action that was missing (see IsAction)
 	Scope      string
+	// IsAction: DataAction is a control-plane action (some data-plane
+	// operations, such as creating a blob container, are authorized by
+	// one, as in Azure).
+	IsAction bool
 	// Reason is rbac's explanation: what was missing and which built-in
 	// role would grant it.
 	Reason string
@@ -98,8 +103,12 @@ func (d *Denied) Error() string { return d.Message() }
 // Message is the client-visible text: which data action was missing at
 // which scope, and what would grant it.
 func (d *Denied) Message() string {
+	kind := "data action"
+	if d.IsAction {
+		kind = "action"
+	}
 	return fmt.Sprintf("This request is not authorized to perform this operation using this permission. "+
-		"Principal %s lacks the data action %s at scope %s. %s", d.Caller.PrincipalID, d.DataAction, d.Scope, d.Reason)
+		"Principal %s lacks the %s %s at scope %s. %s", d.Caller.PrincipalID, kind, d.DataAction, d.Scope, d.Reason)
 }
 
 // Authorize checks that c may perform dataAction at scope, a canonical
@@ -111,6 +120,18 @@ func (g *Guard) Authorize(c authn.Caller, dataAction, scope string) *Denied {
 	}
 	e := g.rbac.Explain(c.PrincipalID, dataAction, true, scope)
 	return &Denied{Caller: c, DataAction: dataAction, Scope: scope, Reason: e.Reason}
+}
+
+// AuthorizeAction is Authorize for a control-plane action: Azure checks
+// some data-plane operations (creating, listing and deleting blob
+// containers) against the container actions that Storage Blob Data
+// Reader/Contributor/Owner carry as Actions.
+func (g *Guard) AuthorizeAction(c authn.Caller, action, scope string) *Denied {
+	if c.PrincipalID != "" && g.rbac.Check(c.PrincipalID, action, strings.ToLower(scope)) {
+		return nil
+	}
+	e := g.rbac.Explain(c.PrincipalID, action, false, scope)
+	return &Denied{Caller: c, DataAction: action, Scope: scope, IsAction: true, Reason: e.Reason}
 }
 
 // Allowed is Authorize as a boolean, for checks whose denial is not

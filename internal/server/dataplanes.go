@@ -36,7 +36,7 @@ func (s *Server) newDataRouter(cfg Config, st store.Store, sealer *seal.Sealer, 
 	return &dataRouter{
 		ep: dataplane.Endpoints{Base: cfg.publicBase(), Domain: cfg.Domain},
 		blob: blob.New(blob.Config{
-			Store: blobs, Accounts: st, Guard: guard, AuthorityURL: authority, Now: now, Actions: index,
+			Store: blobs, Accounts: st, Guard: guard, AuthorityURL: authority, Now: now,
 		}),
 		vault: kv,
 	}, nil
