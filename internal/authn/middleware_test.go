@@ -1,55 +1,32 @@
 package authn_test
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/lanyardhq/lanyard/internal/authn"
-	"github.com/lanyardhq/lanyard/internal/seal"
-	"github.com/lanyardhq/lanyard/internal/signing"
-	"github.com/lanyardhq/lanyard/internal/store"
-	"github.com/lanyardhq/lanyard/internal/store/sqlite"
 	"github.com/lanyardhq/lanyard/internal/tokens"
+	"github.com/lanyardhq/lanyard/internal/tokens/tokentest"
 )
-
-// newKeysStore is the real embedded store, for its Keys.
-func newKeysStore(t testing.TB) store.Keys {
-	t.Helper()
-	st, err := sqlite.Open(filepath.Join(t.TempDir(), "keys.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
-}
 
 func TestMiddleware(t *testing.T) {
 	now := time.Now()
 	clock := func() time.Time { return now }
-	s, _ := seal.New(bytes.Repeat([]byte{1}, seal.KeySize))
-	ks := signing.New(newKeysStore(t), s, signing.ES256, clock)
-	if err := ks.Load(context.Background()); err != nil {
-		t.Fatal(err)
-	}
 	const tenant = "8f2b2c44-1d2e-4f4e-9c3a-0a1b2c3d4e5f"
-	issURL := tokens.IssuerURL("https://lanyard.test", tenant)
-	iss := tokens.NewIssuer(ks, issURL, tenant, clock)
+	parts := tokentest.New(t, tokentest.Config{IssuerURL: tokens.IssuerURL("https://lanyard.test", tenant), TenantID: tenant, Now: clock})
 	authority := "https://lanyard.test/" + tenant
 	var got authn.Caller
-	h := authn.Middleware(tokens.NewVerifier(ks, issURL, clock), tokens.ManagementAudiences, authority)(
+	h := authn.Middleware(parts.Verifier, tokens.ManagementAudiences, authority)(
 		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			got, _ = authn.FromContext(r.Context())
 			w.WriteHeader(http.StatusNoContent)
 		}))
 	mint := func(c tokens.Claims, life time.Duration) string {
-		raw, _, err := iss.Mint(c, life)
+		raw, _, err := parts.Issuer.Mint(c, life)
 		if err != nil {
 			t.Fatal(err)
 		}
