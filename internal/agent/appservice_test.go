@@ -43,6 +43,22 @@ func (e *testEnv) do(t *testing.T, method, rawURL string, hdr map[string]string)
 	return resp.StatusCode, body, resp.Header
 }
 
+// call is do for table tests: it fails the test unless the status is
+// status, and reports an error unless the request reached the fabric
+// exactly when reached says so (an early refusal must not spend a token).
+func (e *testEnv) call(t *testing.T, method, rawURL string, hdr map[string]string, status int, reached bool) (map[string]string, http.Header) {
+	t.Helper()
+	before := e.fab.callCount()
+	got, body, h := e.do(t, method, rawURL, hdr)
+	if got != status {
+		t.Fatalf("status %d, want %d; body %v", got, status, body)
+	}
+	if r := e.fab.callCount() > before; r != reached {
+		t.Errorf("fabric reached = %v, want %v", r, reached)
+	}
+	return body, h
+}
+
 func TestAppService(t *testing.T) {
 	env := startAgent(t, nil)
 	ep := env.agent.IdentityEndpoint()
@@ -90,23 +106,16 @@ func TestAppService(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			before := env.fab.callCount()
-			status, body, hdr := env.do(t, tc.method, tc.url, tc.hdr)
-			if status != tc.status {
-				t.Fatalf("status %d, want %d; body %v", status, tc.status, body)
-			}
-			if reached := env.fab.callCount() > before; reached != tc.token {
-				t.Errorf("fabric reached = %v, want %v", reached, tc.token)
-			}
+			body, hdr := env.call(t, tc.method, tc.url, tc.hdr, tc.status, tc.token)
 			if !strings.HasPrefix(hdr.Get("Content-Type"), "application/json") {
 				t.Errorf("Content-Type %q", hdr.Get("Content-Type"))
 			}
-			if status != 200 {
+			if tc.status != 200 {
 				if body["access_token"] != "" {
 					t.Fatalf("error response carries a token")
 				}
-				if body["statusCode"] != strconv.Itoa(status) || !strings.Contains(body["message"], tc.msgContain) {
-					t.Errorf("error body %v, want statusCode %d and message containing %q", body, status, tc.msgContain)
+				if body["statusCode"] != strconv.Itoa(tc.status) || !strings.Contains(body["message"], tc.msgContain) {
+					t.Errorf("error body %v, want statusCode %d and message containing %q", body, tc.status, tc.msgContain)
 				}
 				return
 			}

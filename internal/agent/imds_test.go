@@ -44,15 +44,8 @@ func TestIMDS(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			before := env.fab.callCount()
-			status, body, _ := env.do(t, tc.method, tc.url, tc.hdr)
-			if status != tc.status {
-				t.Fatalf("status %d, want %d; body %v", status, tc.status, body)
-			}
-			if reached := env.fab.callCount() > before; reached != tc.reached {
-				t.Errorf("fabric reached = %v, want %v", reached, tc.reached)
-			}
-			if status != 200 {
+			body, _ := env.call(t, tc.method, tc.url, tc.hdr, tc.status, tc.reached)
+			if tc.status != 200 {
 				if body["access_token"] != "" || body["error"] != tc.errCode || body["error_description"] == "" {
 					t.Errorf("error body %v, want error %q", body, tc.errCode)
 				}
