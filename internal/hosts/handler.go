@@ -28,9 +28,9 @@ func NewHandler(svc *Service) *Handler { return &Handler{svc: svc} }
 func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET "+fabric.PathCA, h.serveCA)
 	mux.HandleFunc("POST "+fabric.PathJoin, h.join)
-	mux.HandleFunc("POST "+fabric.PathRenew, h.renew)
-	mux.HandleFunc("POST "+fabric.PathToken, h.token)
-	mux.HandleFunc("POST "+fabric.PathApp, h.app)
+	mux.HandleFunc("POST "+fabric.PathRenew, hostCall(h, h.renew))
+	mux.HandleFunc("POST "+fabric.PathToken, hostCall(h, h.token))
+	mux.HandleFunc("POST "+fabric.PathApp, hostCall(h, h.app))
 }
 
 func (h *Handler) serveCA(w http.ResponseWriter, r *http.Request) {
@@ -47,43 +47,36 @@ func (h *Handler) join(w http.ResponseWriter, r *http.Request) {
 	h.reply(w, r, e, err)
 }
 
-func (h *Handler) renew(w http.ResponseWriter, r *http.Request) {
-	hostID, serial, ok := h.authenticate(w, r)
-	if !ok {
-		return
+// hostCall serves a call that only an enrolled host may make: it checks
+// the host's client certificate before reading the body, so an
+// unauthenticated caller learns nothing about the request format, then
+// decodes the request and replies with call's result.
+func hostCall[Req, Resp any](h *Handler, call func(r *http.Request, hostID, serial string, req Req) (Resp, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		hostID, serial, ok := h.authenticate(w, r)
+		if !ok {
+			return
+		}
+		var req Req
+		if !h.decode(w, r, &req) {
+			return
+		}
+		v, err := call(r, hostID, serial, req)
+		h.reply(w, r, v, err)
 	}
-	var req fabric.RenewRequest
-	if !h.decode(w, r, &req) {
-		return
-	}
-	e, err := h.svc.Renew(r.Context(), hostID, serial, req)
-	h.reply(w, r, e, err)
 }
 
-func (h *Handler) token(w http.ResponseWriter, r *http.Request) {
-	hostID, _, ok := h.authenticate(w, r)
-	if !ok {
-		return
-	}
-	var req fabric.TokenRequest
-	if !h.decode(w, r, &req) {
-		return
-	}
-	t, err := h.svc.cfg.Fabric(hostID).Token(r.Context(), req)
-	h.reply(w, r, t, err)
+func (h *Handler) renew(r *http.Request, hostID, serial string, req fabric.RenewRequest) (fabric.Enrolment, error) {
+	return h.svc.Renew(r.Context(), hostID, serial, req)
 }
 
-func (h *Handler) app(w http.ResponseWriter, r *http.Request) {
-	hostID, _, ok := h.authenticate(w, r)
-	if !ok {
-		return
-	}
-	var req fabric.AppRequest
-	if !h.decode(w, r, &req) {
-		return
-	}
-	a, err := h.svc.cfg.Fabric(hostID).App(r.Context(), req.App)
-	h.reply(w, r, a, err)
+// token and app are answered by the host's own fabric, never another's.
+func (h *Handler) token(r *http.Request, hostID, _ string, req fabric.TokenRequest) (fabric.Token, error) {
+	return h.svc.cfg.Fabric(hostID).Token(r.Context(), req)
+}
+
+func (h *Handler) app(r *http.Request, hostID, _ string, req fabric.AppRequest) (fabric.App, error) {
+	return h.svc.cfg.Fabric(hostID).App(r.Context(), req.App)
 }
 
 func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request) (hostID, serial string, ok bool) {
