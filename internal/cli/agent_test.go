@@ -2,12 +2,8 @@ package cli
 
 import (
 	"context"
-	"crypto/tls"
 	"fmt"
 	"log/slog"
-	"net"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,13 +11,8 @@ import (
 	"time"
 
 	"github.com/lanyardhq/lanyard/internal/fabric"
-	"github.com/lanyardhq/lanyard/internal/hosts"
-	"github.com/lanyardhq/lanyard/internal/pki"
-	"github.com/lanyardhq/lanyard/internal/store"
-	"github.com/lanyardhq/lanyard/internal/store/sqlite"
+	"github.com/lanyardhq/lanyard/internal/hosts/hoststest"
 )
-
-const agentTestVM = "/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/rg1/providers/Microsoft.Compute/virtualMachines/vm1"
 
 // hostFabric is the server's per-host fabric: one app on the host.
 type hostFabric struct{ host string }
@@ -37,43 +28,12 @@ func (hostFabric) Token(context.Context, fabric.TokenRequest) (fabric.Token, err
 	return fabric.Token{}, fabric.Errorf(fabric.CodeIdentityNotFound, "none")
 }
 
-// startHostsServer runs the server's real hosts handler on SQLite behind
-// TLS asking for client certificates, and returns a join token for vm1.
+// startHostsServer runs the server's real hosts handler (hoststest) and
+// returns its URL and a join token for its VM.
 func startHostsServer(t *testing.T) (url, token string) {
 	t.Helper()
-	dir := t.TempDir()
-	st, err := sqlite.Open(filepath.Join(dir, "db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	ca, err := pki.LoadOrCreateCA(filepath.Join(dir, "pki"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	if err := st.CreateResource(ctx, store.Resource{ID: agentTestVM, Type: "Microsoft.Compute/virtualMachines", SubscriptionID: "00000000-0000-0000-0000-00000000000a", ResourceGroup: "rg1", Name: "vm1"}); err != nil {
-		t.Fatal(err)
-	}
-	svc, err := hosts.New(hosts.Config{Store: st, CA: ca, Log: slog.New(slog.DiscardHandler), Fabric: func(h string) fabric.Fabric { return hostFabric{h} }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	token, _, err = svc.CreateJoinToken(ctx, agentTestVM)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mux := http.NewServeMux()
-	hosts.NewHandler(svc).Routes(mux)
-	cert, err := ca.ServerCertificate(filepath.Join(dir, "pki"), nil, []net.IP{net.ParseIP("127.0.0.1")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewUnstartedServer(mux)
-	srv.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, ClientAuth: tls.VerifyClientCertIfGiven, ClientCAs: ca.CertPool()}
-	srv.StartTLS()
-	t.Cleanup(srv.Close)
-	return srv.URL, token
+	s := hoststest.Start(t, hoststest.Config{Fabric: func(h string) fabric.Fabric { return hostFabric{h} }})
+	return s.URL, s.JoinToken(t)
 }
 
 func TestAgentJoinsServesAndRestarts(t *testing.T) {
@@ -107,7 +67,7 @@ func TestAgentJoinsServesAndRestarts(t *testing.T) {
 	if err != nil || code != 0 {
 		t.Fatalf("run under the agent: %d %v", code, err)
 	}
-	if got := waitFile(t, out); !strings.EqualFold(got, agentTestVM) {
+	if got := waitFile(t, out); !strings.EqualFold(got, hoststest.VM) {
 		t.Errorf("the server saw host %q", got)
 	}
 	if _, err := runAs(o.socket, "web2", []string{"true"}, nil, slog.New(slog.DiscardHandler)); err == nil || !strings.Contains(err.Error(), "app 'web2' is not placed on this host") {

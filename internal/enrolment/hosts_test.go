@@ -2,25 +2,16 @@ package enrolment
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
-	"net"
 	"net/http"
-	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/lanyardhq/lanyard/internal/fabric"
-	"github.com/lanyardhq/lanyard/internal/hosts"
-	"github.com/lanyardhq/lanyard/internal/pki"
-	"github.com/lanyardhq/lanyard/internal/store"
-	"github.com/lanyardhq/lanyard/internal/store/sqlite"
+	"github.com/lanyardhq/lanyard/internal/hosts/hoststest"
 )
-
-const realVM = "/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/rg1/providers/Microsoft.Compute/virtualMachines/vm1"
 
 // echoFabric answers a token naming the host the server authenticated.
 type echoFabric struct{ host string }
@@ -31,14 +22,10 @@ func (f echoFabric) Token(_ context.Context, req fabric.TokenRequest) (fabric.To
 
 func (f echoFabric) App(context.Context, string) (fabric.App, error) { return fabric.App{}, nil }
 
-// realServer is the server's hosts handler on the real SQLite store and CA,
-// behind TLS that asks for client certificates as the server's port does.
-// It records the client certificate serial of every token request.
+// realServer is the server's real hosts handler (hoststest) on clock. It
+// records the client certificate serial of every token request.
 type realServer struct {
-	*httptest.Server
-	svc   *hosts.Service
-	st    store.Store
-	clock *fakeClock
+	*hoststest.Server
 
 	mu      sync.Mutex
 	serials []string
@@ -46,54 +33,20 @@ type realServer struct {
 
 func newRealServer(t *testing.T, clock *fakeClock) *realServer {
 	t.Helper()
-	dir := t.TempDir()
-	st, err := sqlite.Open(filepath.Join(dir, "lanyard.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	ca, err := pki.LoadOrCreateCA(filepath.Join(dir, "pki"), pki.WithNow(clock.Now))
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = st.CreateResource(context.Background(), store.Resource{ID: realVM, Type: "Microsoft.Compute/virtualMachines",
-		SubscriptionID: "00000000-0000-0000-0000-00000000000a", ResourceGroup: "rg1", Name: "vm1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, err := hosts.New(hosts.Config{Store: st, CA: ca, Now: clock.Now, Log: quietLogger,
-		Fabric: func(h string) fabric.Fabric { return echoFabric{h} }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &realServer{svc: svc, st: st, clock: clock}
-	mux := http.NewServeMux()
-	hosts.NewHandler(svc).Routes(mux)
-	cert, err := ca.ServerCertificate(filepath.Join(dir, "pki"), nil, []net.IP{net.ParseIP("127.0.0.1")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == fabric.PathToken && r.TLS != nil && len(r.TLS.PeerCertificates) > 0 {
-			s.mu.Lock()
-			s.serials = append(s.serials, serialHex(r.TLS.PeerCertificates[0]))
-			s.mu.Unlock()
-		}
-		mux.ServeHTTP(w, r)
-	}))
-	s.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, ClientAuth: tls.VerifyClientCertIfGiven, ClientCAs: ca.CertPool(), Time: clock.Now}
-	s.StartTLS()
-	t.Cleanup(s.Close)
+	s := &realServer{}
+	s.Server = hoststest.Start(t, hoststest.Config{Now: clock.Now, Log: quietLogger,
+		Fabric: func(h string) fabric.Fabric { return echoFabric{h} },
+		Wrap: func(next http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path == fabric.PathToken && r.TLS != nil && len(r.TLS.PeerCertificates) > 0 {
+					s.mu.Lock()
+					s.serials = append(s.serials, serialHex(r.TLS.PeerCertificates[0]))
+					s.mu.Unlock()
+				}
+				next.ServeHTTP(w, r)
+			})
+		}})
 	return s
-}
-
-func (s *realServer) token(t *testing.T) string {
-	t.Helper()
-	tok, _, err := s.svc.CreateJoinToken(context.Background(), realVM)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tok
 }
 
 // lastSerial is the certificate serial of the latest token request.
@@ -108,11 +61,11 @@ func (s *realServer) lastSerial() string {
 
 func (s *realServer) ask(t *testing.T, c *Client) string {
 	t.Helper()
-	tok, err := c.Token(context.Background(), fabric.TokenRequest{Resource: realVM, Audience: "https://vault.azure.net"})
+	tok, err := c.Token(context.Background(), fabric.TokenRequest{Resource: hoststest.VM, Audience: "https://vault.azure.net"})
 	if err != nil {
 		t.Fatalf("Token: %v", err)
 	}
-	if !strings.EqualFold(tok.AccessToken, "for "+realVM) {
+	if !strings.EqualFold(tok.AccessToken, "for "+hoststest.VM) {
 		t.Fatalf("server authenticated %q", tok.AccessToken)
 	}
 	return s.lastSerial()
@@ -124,12 +77,12 @@ func TestWithHostsServer(t *testing.T) {
 	other := newRealServer(t, clock)
 	ctx := context.Background()
 	dir := newDir(t)
-	used := s.token(t)
+	used := s.JoinToken(t)
 	c, err := Join(ctx, s.URL, used, dir, testOpts(clock)...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.EqualFold(c.HostID(), realVM) {
+	if !strings.EqualFold(c.HostID(), hoststest.VM) {
 		t.Errorf("HostID %q", c.HostID())
 	}
 	joined := s.ask(t, c)
@@ -138,7 +91,7 @@ func TestWithHostsServer(t *testing.T) {
 	}
 
 	t.Run("wrong pin refused", func(t *testing.T) {
-		_, err := Join(ctx, s.URL, other.token(t), newDir(t), testOpts(clock)...)
+		_, err := Join(ctx, s.URL, other.JoinToken(t), newDir(t), testOpts(clock)...)
 		if err == nil || !strings.Contains(err.Error(), "refusing to join") {
 			t.Errorf("joined with a token pinning another CA: %v", err)
 		}
@@ -171,7 +124,7 @@ func TestWithHostsServer(t *testing.T) {
 		if renewed == joined || renewed != c.CertificateSerial() {
 			t.Errorf("after renewal the server saw %s (joined with %s, client holds %s)", renewed, joined, c.CertificateSerial())
 		}
-		h, err := s.st.GetHost(ctx, c.HostID())
+		h, err := s.Store.GetHost(ctx, c.HostID())
 		if err != nil || h.CertSerial != renewed || h.PrevCertSerial != joined {
 			t.Errorf("store: current %s previous %s (%v)", h.CertSerial, h.PrevCertSerial, err)
 		}
@@ -185,10 +138,10 @@ func TestWithHostsServer(t *testing.T) {
 		}
 	})
 	t.Run("revoked host is unauthorized", func(t *testing.T) {
-		if err := s.svc.Revoke(ctx, c.HostID()); err != nil {
+		if err := s.Service.Revoke(ctx, c.HostID()); err != nil {
 			t.Fatal(err)
 		}
-		_, err := c.Token(ctx, fabric.TokenRequest{Resource: realVM, Audience: "https://vault.azure.net"})
+		_, err := c.Token(ctx, fabric.TokenRequest{Resource: hoststest.VM, Audience: "https://vault.azure.net"})
 		var fe *fabric.Error
 		if !errors.As(err, &fe) || fe.Code != fabric.CodeUnauthorized || fe.Status != http.StatusUnauthorized {
 			t.Errorf("Token after revoke: %v", err)
