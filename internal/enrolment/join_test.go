@@ -42,10 +42,7 @@ func TestJoinSavesStateAndCallsWithCertificate(t *testing.T) {
 	clock := newFakeClock()
 	s := newFabricServer(t, clock)
 	dir := filepath.Join(newDir(t), "state")
-	c, err := Join(context.Background(), s.URL, s.newToken(t), dir, testOpts(clock)...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := mustJoin(t, s, clock, dir)
 	if c.HostID() != s.hostID {
 		t.Errorf("HostID %q, want %q", c.HostID(), s.hostID)
 	}
@@ -138,10 +135,7 @@ func TestLoadAfterRestartKeepsWorking(t *testing.T) {
 	clock := newFakeClock()
 	s := newFabricServer(t, clock)
 	dir := newDir(t)
-	c, err := Join(context.Background(), s.URL, s.newToken(t), dir, testOpts(clock)...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := mustJoin(t, s, clock, dir)
 	c2, err := Load(dir, testOpts(clock)...)
 	if err != nil {
 		t.Fatal(err)
@@ -165,12 +159,9 @@ func TestLoadAfterRestartKeepsWorking(t *testing.T) {
 func TestRevokedHostIsUnauthorized(t *testing.T) {
 	clock := newFakeClock()
 	s := newFabricServer(t, clock)
-	c, err := Join(context.Background(), s.URL, s.newToken(t), newDir(t), testOpts(clock)...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := mustJoin(t, s, clock, newDir(t))
 	s.revoke()
-	_, err = c.Token(context.Background(), fabric.TokenRequest{Resource: s.hostID, Audience: "x"})
+	_, err := c.Token(context.Background(), fabric.TokenRequest{Resource: s.hostID, Audience: "x"})
 	var fe *fabric.Error
 	if !errors.As(err, &fe) || fe.Code != fabric.CodeUnauthorized || fe.Status != http.StatusUnauthorized || !IsUnauthorized(err) {
 		t.Fatalf("Token after revocation: %v", err)
@@ -185,4 +176,15 @@ func TestRevokedHostIsUnauthorized(t *testing.T) {
 }
 
 // newDir is a state directory that does not exist yet (t.TempDir is 0755).
+// mustJoin enrols a new client with s under dir, using a fresh join
+// token; any failure ends the test.
+func mustJoin(t *testing.T, s *fabricServer, clock *fakeClock, dir string) *Client {
+	t.Helper()
+	c, err := Join(context.Background(), s.URL, s.newToken(t), dir, testOpts(clock)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 func newDir(t *testing.T) string { return filepath.Join(t.TempDir(), "state") }

@@ -18,10 +18,7 @@ func TestRunRenewsAndSwapsCertificate(t *testing.T) {
 	clock := newFakeClock()
 	s := newFabricServer(t, clock)
 	dir := newDir(t)
-	c, err := Join(context.Background(), s.URL, s.newToken(t), dir, testOpts(clock)...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := mustJoin(t, s, clock, dir)
 	oldSerial := askToken(t, c, s)
 	oldExpiry := c.ExpiresOn()
 
@@ -65,10 +62,7 @@ func TestRunRetriesWithBackoffUntilExpiry(t *testing.T) {
 	clock := newFakeClock()
 	s := newFabricServer(t, clock)
 	s.lifetime = 10 * time.Minute
-	c, err := Join(context.Background(), s.URL, s.newToken(t), newDir(t), testOpts(clock)...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := mustJoin(t, s, clock, newDir(t))
 	s.mu.Lock()
 	s.failRenew = true
 	s.mu.Unlock()
@@ -113,10 +107,7 @@ func TestRunRetriesWithBackoffUntilExpiry(t *testing.T) {
 func TestRenewRecoversServerOutage(t *testing.T) {
 	clock := newFakeClock()
 	s := newFabricServer(t, clock)
-	c, err := Join(context.Background(), s.URL, s.newToken(t), newDir(t), testOpts(clock)...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := mustJoin(t, s, clock, newDir(t))
 	old := c.CertificateSerial()
 	s.mu.Lock()
 	s.failRenew = true
@@ -145,10 +136,7 @@ func TestLoadFinishesInterruptedRenewal(t *testing.T) {
 	clock := newFakeClock()
 	s := newFabricServer(t, clock)
 	dir := newDir(t)
-	c, err := Join(context.Background(), s.URL, s.newToken(t), dir, testOpts(clock)...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := mustJoin(t, s, clock, dir)
 	joined := c.CertificateSerial()
 	key := func() []byte { b, _ := os.ReadFile(filepath.Join(dir, keyFile)); return b }
 
