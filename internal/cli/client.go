@@ -50,6 +50,18 @@ func isNotFound(err error) bool {
 	return errors.As(err, &ae) && ae.Status == http.StatusNotFound
 }
 
+// send sends req with the headers every CLI request carries; a transport
+// failure comes back as advice, worded for login when login is set.
+func (c *client) send(req *http.Request, login bool) (*http.Response, error) {
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", "lanyard-cli")
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, explainTransport(err, login)
+	}
+	return resp, nil
+}
+
 // call sends one request. path is unescaped ("/subscriptions/s/..."); it is
 // escaped here so a name can never smuggle a query or fragment. out, when
 // non-nil, receives the decoded JSON body.
@@ -75,14 +87,12 @@ func (c *client) call(ctx context.Context, method, path string, q url.Values, bo
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", "lanyard-cli")
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
 	}
-	resp, err := c.http.Do(req)
+	resp, err := c.send(req, false)
 	if err != nil {
-		return explainTransport(err, false)
+		return err
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse))

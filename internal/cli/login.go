@@ -120,11 +120,9 @@ func (c *client) callLogin(ctx context.Context, method, path string, form url.Va
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", "lanyard-cli")
-	resp, err := c.http.Do(req)
+	resp, err := c.send(req, true)
 	if err != nil {
-		return explainTransport(err, true)
+		return err
 	}
 	defer resp.Body.Close()
 	var raw json.RawMessage
