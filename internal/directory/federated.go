@@ -18,14 +18,7 @@ func (s *Service) AddFederated(ctx context.Context, principalID string, fc feder
 	now := s.now().UTC()
 	rec := federation.Record(newID(), principalID, fc, now)
 	err := s.st.Update(ctx, func(tx store.Tx) error {
-		p, err := get(ctx, tx, principalID)
-		if err != nil {
-			return err
-		}
-		if p.Kind != store.KindServicePrincipal {
-			return notFound(principalID)
-		}
-		creds, err := tx.ListCredentials(ctx, principalID)
+		creds, err := spCredentials(ctx, tx, principalID)
 		if err != nil {
 			return err
 		}
@@ -66,14 +59,7 @@ func (s *Service) FederatedOne(ctx context.Context, principalID, idOrName string
 // RemoveFederated deletes a federated credential by ID or name.
 func (s *Service) RemoveFederated(ctx context.Context, principalID, idOrName string) error {
 	return s.st.Update(ctx, func(tx store.Tx) error {
-		p, err := get(ctx, tx, principalID)
-		if err != nil {
-			return err
-		}
-		if p.Kind != store.KindServicePrincipal {
-			return notFound(principalID)
-		}
-		creds, err := tx.ListCredentials(ctx, principalID)
+		creds, err := spCredentials(ctx, tx, principalID)
 		if err != nil {
 			return err
 		}
@@ -83,6 +69,20 @@ func (s *Service) RemoveFederated(ctx context.Context, principalID, idOrName str
 		}
 		return tx.DeleteCredential(ctx, principalID, f.ID)
 	})
+}
+
+// spCredentials lists, inside tx, the credentials of principalID, which
+// must be a service principal: any other kind is not found here, for a
+// managed identity's federated credentials are changed through ARM.
+func spCredentials(ctx context.Context, tx store.Tx, principalID string) ([]store.Credential, error) {
+	p, err := get(ctx, tx, principalID)
+	if err != nil {
+		return nil, err
+	}
+	if p.Kind != store.KindServicePrincipal {
+		return nil, notFound(principalID)
+	}
+	return tx.ListCredentials(ctx, principalID)
 }
 
 // fedError turns package federation's client errors into Graph's.
