@@ -156,11 +156,7 @@ func (h *Handler) writeGroup(w http.ResponseWriter, r *arm.Request, patch bool) 
 		arm.WriteError(w, r.Request, err)
 		return
 	}
-	status := http.StatusOK
-	if created {
-		status = http.StatusCreated
-	}
-	arm.WriteJSON(w, status, renderGroup(out))
+	writePut(w, created, renderGroup(out))
 }
 
 func (h *Handler) deleteGroup(w http.ResponseWriter, r *arm.Request) {

@@ -142,11 +142,7 @@ func (h *Handler) putSubscription(w http.ResponseWriter, r *arm.Request) {
 		arm.WriteError(w, r.Request, err)
 		return
 	}
-	status := http.StatusOK
-	if created {
-		status = http.StatusCreated
-	}
-	arm.WriteJSON(w, status, h.renderSubscription(out))
+	writePut(w, created, h.renderSubscription(out))
 }
 
 // deleteSubscription deletes a subscription with everything in it. Like

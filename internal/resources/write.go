@@ -55,11 +55,17 @@ func (h *Handler) writeResource(w http.ResponseWriter, r *arm.Request, k *kind, 
 	if k.identity {
 		h.sync(ctx)
 	}
+	writePut(w, created, out)
+}
+
+// writePut answers a successful PUT or PATCH with v: 201 when the request
+// created the resource, 200 when it changed an existing one, as ARM does.
+func writePut(w http.ResponseWriter, created bool, v any) {
 	status := http.StatusOK
 	if created {
 		status = http.StatusCreated
 	}
-	arm.WriteJSON(w, status, out)
+	arm.WriteJSON(w, status, v)
 }
 
 // prepared is what writeResource learned before its transaction.
