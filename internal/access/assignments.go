@@ -153,16 +153,7 @@ func (h *Handler) deleteAssignment(w http.ResponseWriter, r *arm.Request) {
 		}
 		return tx.DeleteAssignment(ctx, a.Name)
 	})
-	if errors.Is(err, store.ErrNotFound) {
-		w.WriteHeader(http.StatusNoContent)
-		return
-	}
-	if err != nil {
-		arm.WriteError(w, r.Request, err)
-		return
-	}
-	h.synced(ctx)
-	arm.WriteJSON(w, http.StatusOK, renderAssignment(a))
+	h.deleted(w, r, err, func() any { return renderAssignment(a) })
 }
 
 // lookupAssignment authorizes action at the path's scope, then finds the

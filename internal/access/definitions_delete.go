@@ -1,7 +1,6 @@
 package access
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 
@@ -51,14 +50,5 @@ func (h *Handler) deleteDefinition(w http.ResponseWriter, r *arm.Request) {
 		}
 		return tx.DeleteRoleDefinition(ctx, id)
 	})
-	if errors.Is(err, store.ErrNotFound) {
-		w.WriteHeader(http.StatusNoContent)
-		return
-	}
-	if err != nil {
-		arm.WriteError(w, r.Request, err)
-		return
-	}
-	h.synced(ctx)
-	arm.WriteJSON(w, http.StatusOK, renderDefinition(at.String(), d))
+	h.deleted(w, r, err, func() any { return renderDefinition(at.String(), d) })
 }

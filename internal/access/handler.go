@@ -2,6 +2,7 @@ package access
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"time"
@@ -111,4 +112,20 @@ func (h *Handler) synced(ctx context.Context) {
 	if err := h.idx.Sync(ctx); err != nil {
 		slog.ErrorContext(ctx, "rbac index sync after write failed", "err", err)
 	}
+}
+
+// deleted answers a DELETE whose transaction returned err: nothing there is
+// 204, as ARM's idempotent delete is; a failure is its error; a deletion
+// syncs the index and answers 200 with body(), the record as it was.
+func (h *Handler) deleted(w http.ResponseWriter, r *arm.Request, err error, body func() any) {
+	if errors.Is(err, store.ErrNotFound) {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	if err != nil {
+		arm.WriteError(w, r.Request, err)
+		return
+	}
+	h.synced(r.Context())
+	arm.WriteJSON(w, http.StatusOK, body())
 }
