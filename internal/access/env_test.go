@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,8 +14,8 @@ import (
 	"github.com/lanyardhq/lanyard/internal/arm"
 	"github.com/lanyardhq/lanyard/internal/authn"
 	"github.com/lanyardhq/lanyard/internal/rbac"
+	"github.com/lanyardhq/lanyard/internal/rbac/rbactest"
 	"github.com/lanyardhq/lanyard/internal/store"
-	"github.com/lanyardhq/lanyard/internal/store/sqlite"
 )
 
 // Principals of the test tenant.
@@ -66,13 +65,8 @@ type env struct {
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(filepath.Join(t.TempDir(), "lanyard.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
 	now := func() time.Time { return epoch }
-	idx := rbac.NewIndex(st, now)
+	st, idx := rbactest.New(t, now)
 	h := New(Config{Store: st, Index: idx, Now: now, BaseURL: "https://lanyard.test"})
 	rt := arm.NewRouter()
 	h.Register(rt)
@@ -91,6 +85,7 @@ func newEnv(t *testing.T) *env {
 	t.Cleanup(srv.Close)
 	e := &env{t: t, st: st, idx: idx, srv: srv}
 	e.seed(ctx)
+	// The seed was written straight to the store; reload it all.
 	if err := idx.Load(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -2,14 +2,13 @@ package directory
 
 import (
 	"context"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/lanyardhq/lanyard/internal/rbac"
+	"github.com/lanyardhq/lanyard/internal/rbac/rbactest"
 	"github.com/lanyardhq/lanyard/internal/store"
-	"github.com/lanyardhq/lanyard/internal/store/sqlite"
 )
 
 // cheapParams keep store-backed tests fast; password_test.go covers the
@@ -36,17 +35,8 @@ type env struct {
 // index as authorizer and syncer.
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	ctx := context.Background()
-	st, err := sqlite.Open(filepath.Join(t.TempDir(), "lanyard.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
 	clk := &clock{t: time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)}
-	index := rbac.NewIndex(st, clk.Now)
-	if err := index.Load(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st, index := rbactest.New(t, clk.Now)
 	svc := New(st, index, index, clk.Now)
 	svc.pw = newPasswordHasher(cheapParams)
 	return &env{st: st, index: index, svc: svc, clock: clk}

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,8 +14,8 @@ import (
 	"github.com/lanyardhq/lanyard/internal/arm"
 	"github.com/lanyardhq/lanyard/internal/authn"
 	"github.com/lanyardhq/lanyard/internal/rbac"
+	"github.com/lanyardhq/lanyard/internal/rbac/rbactest"
 	"github.com/lanyardhq/lanyard/internal/store"
-	"github.com/lanyardhq/lanyard/internal/store/sqlite"
 )
 
 const (
@@ -40,17 +39,9 @@ type envOption func(*Config)
 
 func newEnv(t *testing.T, opts ...envOption) *env {
 	t.Helper()
-	st, err := sqlite.Open(filepath.Join(t.TempDir(), "lanyard.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	e := &env{t: t, st: st, now: time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)}
-	e.index = rbac.NewIndex(st, func() time.Time { return e.now })
-	if err := e.index.Load(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	cfg := Config{Store: st, Authz: e.index, Sync: e.index, TenantID: testTenant,
+	e := &env{t: t, now: time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)}
+	e.st, e.index = rbactest.New(t, func() time.Time { return e.now })
+	cfg := Config{Store: e.st, Authz: e.index, Sync: e.index, TenantID: testTenant,
 		BaseURL: "https://127.0.0.1:8443", Now: func() time.Time { return e.now }}
 	for _, o := range opts {
 		o(&cfg)
