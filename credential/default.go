@@ -186,7 +186,7 @@ func (e *ChainError) Error() string {
 		b.WriteString(strings.ReplaceAll(err.Error(), "\n", "\n\t\t"))
 	}
 	if !e.Stopped {
-		b.WriteString("\nSet one source up (see the advice in brackets), or narrow the chain with AZURE_TOKEN_CREDENTIALS.")
+		b.WriteString("\nSet one source up (see each \"to fix\" above), or narrow the chain with AZURE_TOKEN_CREDENTIALS.")
 	}
 	return b.String()
 }

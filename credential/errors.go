@@ -18,7 +18,7 @@ type UnavailableError struct {
 func (e *UnavailableError) Error() string {
 	msg := e.Credential + ": unavailable: " + e.Reason
 	if e.Fix != "" {
-		msg += " (" + e.Fix + ")"
+		msg += "; to fix: " + e.Fix
 	}
 	return msg
 }

@@ -19,13 +19,13 @@ const miName = "ManagedIdentityCredential"
 
 // The two managed-identity protocols (PROTOCOLS §1.3, §1.4).
 const (
-	imdsEndpoint      = "http://169.254.169.254/metadata/identity/oauth2/token"
+	imdsPath          = "/metadata/identity/oauth2/token"
 	imdsAPIVersion    = "2018-02-01"
 	appServiceVersion = "2019-08-01"
 )
 
-// imdsAddr and dialIMDS are variables so tests can point the probe at a
-// local server instead of the real link-local address.
+// imdsAddr and dialIMDS are variables so tests can point the probe and the
+// token request at a local server instead of the real link-local address.
 var (
 	imdsAddr = "169.254.169.254:80"
 	dialIMDS = func(ctx context.Context, addr string) (net.Conn, error) {
@@ -202,7 +202,8 @@ func (m *ManagedIdentityCredential) imdsRequest(ctx context.Context, resource st
 	} else if m.idKind != "" {
 		q.Set(m.idKind, m.idValue)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, imdsEndpoint+"?"+q.Encode(), nil)
+	host := strings.TrimSuffix(imdsAddr, ":80")
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+host+imdsPath+"?"+q.Encode(), nil)
 	if err != nil {
 		return nil, err
 	}
