@@ -52,7 +52,8 @@ func (a *AzureCLICredential) GetToken(ctx context.Context, opts policy.TokenRequ
 	if len(opts.Scopes) != 1 {
 		return azcore.AccessToken{}, errors.New(cliName + ": GetToken requires exactly one scope")
 	}
-	if !safeScope.MatchString(opts.Scopes[0]) {
+	// A leading "-" would make az read the resource as an option.
+	if !safeScope.MatchString(opts.Scopes[0]) || strings.HasPrefix(opts.Scopes[0], "-") {
 		return azcore.AccessToken{}, fmt.Errorf("%s: scope %q has characters az does not accept", cliName, opts.Scopes[0])
 	}
 	if opts.Claims != "" {
@@ -69,7 +70,7 @@ func (a *AzureCLICredential) fetch(ctx context.Context, opts policy.TokenRequest
 	}
 	args := []string{"account", "get-access-token", "--output", "json", "--resource", strings.TrimSuffix(opts.Scopes[0], "/.default")}
 	if t := firstNonEmpty(opts.TenantID, a.tenant); t != "" {
-		if !validTenant.MatchString(t) {
+		if !validTenant.MatchString(t) || strings.HasPrefix(t, "-") {
 			return azcore.AccessToken{}, fmt.Errorf("%s: tenant ID %q is not valid", cliName, t)
 		}
 		args = append(args, "--tenant", t)
