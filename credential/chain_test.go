@@ -124,7 +124,7 @@ func TestTokenCredentialsPicksLaterSource(t *testing.T) {
 
 // fakeAz puts an `az` on PATH that records its arguments and prints out
 // (or fails with exit status code and a message on stderr).
-func fakeAz(t *testing.T, out string, code int) (argsFile string) {
+func fakeAz(t testing.TB, out string, code int) (argsFile string) {
 	t.Helper()
 	dir := t.TempDir()
 	argsFile = filepath.Join(dir, "args")
@@ -140,3 +140,5 @@ func fakeAz(t *testing.T, out string, code int) (argsFile string) {
 	t.Setenv("PATH", dir+string(os.PathListSeparator)+"/bin:/usr/bin")
 	return argsFile
 }
+
+func fakeAzB(b *testing.B, out string) { fakeAz(b, out, 0) }

@@ -31,27 +31,36 @@ type source struct {
 type sourceSpec struct {
 	name  string
 	prod  bool // in the "prod" group; else in "dev"
-	build func(o *Options, single bool) (azcore.TokenCredential, error)
+	build func(o *Options, sel selection) (azcore.TokenCredential, error)
 }
 
 // chainOrder is the default chain, in order.
 var chainOrder = []sourceSpec{
-	{SourceEnvironment, true, func(o *Options, _ bool) (azcore.TokenCredential, error) { return NewEnvironmentCredential(o) }},
-	{SourceWorkload, true, func(o *Options, _ bool) (azcore.TokenCredential, error) { return NewWorkloadIdentityCredential(o) }},
+	{SourceEnvironment, true, func(o *Options, _ selection) (azcore.TokenCredential, error) { return NewEnvironmentCredential(o) }},
+	{SourceWorkload, true, func(o *Options, _ selection) (azcore.TokenCredential, error) { return NewWorkloadIdentityCredential(o) }},
 	{SourceManagedIdentity, true, buildManaged},
 	// TODO(issue 5, developer sign-in): the Lanyard developer sign-in cache
 	// (`lanyard login`, refresh tokens in a 0600 file) goes here, between
 	// managed identity and the Azure CLI, in the "dev" group, once the
 	// refresh-token grant and cache format exist. Until then it is absent
 	// rather than faked.
-	{SourceAzureCLI, false, func(o *Options, _ bool) (azcore.TokenCredential, error) { return NewAzureCLICredential(o) }},
+	{SourceAzureCLI, false, func(o *Options, _ selection) (azcore.TokenCredential, error) { return NewAzureCLICredential(o) }},
 }
+
+// selection is how AZURE_TOKEN_CREDENTIALS narrowed the chain.
+type selection int
+
+const (
+	selectAll    selection = iota // unset: the whole chain
+	selectGroup                   // "dev" or "prod"
+	selectSingle                  // one source by name
+)
 
 // buildManaged is the chain's managed identity: AZURE_CLIENT_ID picks a
 // user-assigned identity when the options do not (azidentity's rule), and
 // IMDS is probed unless it is the only source, where waiting is better
-// than guessing.
-func buildManaged(o *Options, single bool) (azcore.TokenCredential, error) {
+// than guessing. The probe is short only when developer sources follow.
+func buildManaged(o *Options, sel selection) (azcore.TokenCredential, error) {
 	mo := o.orZero()
 	if mo.ManagedIdentityClientID == "" && mo.ManagedIdentityObjectID == "" && mo.ManagedIdentityResourceID == "" {
 		mo.ManagedIdentityClientID = os.Getenv("AZURE_CLIENT_ID")
@@ -60,7 +69,13 @@ func buildManaged(o *Options, single bool) (azcore.TokenCredential, error) {
 	if err != nil {
 		return nil, err
 	}
-	m.probe = !single
+	m.probe = sel != selectSingle
+	if m.probeTimeout <= 0 {
+		m.probeTimeout = DefaultIMDSProbeTimeout
+		if sel == selectGroup {
+			m.probeTimeout = ProdIMDSProbeTimeout
+		}
+	}
 	return m, nil
 }
 
@@ -78,22 +93,22 @@ var _ azcore.TokenCredential = (*DefaultCredential)(nil)
 // identity, managed identity) or one source's name, case-insensitively.
 // An invalid value is an error here rather than a surprise later.
 func NewDefaultCredential(opts *Options) (*DefaultCredential, error) {
-	specs, single, err := selectSources(os.Getenv("AZURE_TOKEN_CREDENTIALS"))
+	specs, sel, err := selectSources(os.Getenv("AZURE_TOKEN_CREDENTIALS"))
 	if err != nil {
 		return nil, err
 	}
 	d := &DefaultCredential{}
 	for _, s := range specs {
-		cred, err := s.build(opts, single)
+		cred, err := s.build(opts, sel)
 		d.sources = append(d.sources, source{name: s.name, cred: cred, err: err})
 	}
 	return d, nil
 }
 
-func selectSources(v string) (specs []sourceSpec, single bool, err error) {
+func selectSources(v string) (specs []sourceSpec, sel selection, err error) {
 	switch strings.ToLower(strings.TrimSpace(v)) {
 	case "":
-		return chainOrder, false, nil
+		return chainOrder, selectAll, nil
 	case "dev", "prod":
 		prod := strings.EqualFold(strings.TrimSpace(v), "prod")
 		for _, s := range chainOrder {
@@ -101,18 +116,21 @@ func selectSources(v string) (specs []sourceSpec, single bool, err error) {
 				specs = append(specs, s)
 			}
 		}
-		return specs, len(specs) == 1, nil
+		if len(specs) == 1 {
+			return specs, selectSingle, nil
+		}
+		return specs, selectGroup, nil
 	}
 	for _, s := range chainOrder {
 		if strings.EqualFold(strings.TrimSpace(v), s.name) {
-			return []sourceSpec{s}, true, nil
+			return []sourceSpec{s}, selectSingle, nil
 		}
 	}
 	names := make([]string, len(chainOrder))
 	for i, s := range chainOrder {
 		names[i] = s.name
 	}
-	return nil, false, fmt.Errorf("invalid AZURE_TOKEN_CREDENTIALS value %q: use \"dev\", \"prod\" or one of %s, or unset it", v, strings.Join(names, ", "))
+	return nil, selectAll, fmt.Errorf("invalid AZURE_TOKEN_CREDENTIALS value %q: use \"dev\", \"prod\" or one of %s, or unset it", v, strings.Join(names, ", "))
 }
 
 // Sources names the sources this chain tries, in order.

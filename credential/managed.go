@@ -50,9 +50,8 @@ type ManagedIdentityCredential struct {
 	// connection to it succeeds within probeTimeout.
 	probe        bool
 	probeTimeout time.Duration
-	probeOnce    sync.Mutex
-	probed       bool
-	probeErr     error
+	probeMu      sync.Mutex
+	probed       bool // a probe succeeded; failures are probed again next time
 }
 
 var _ azcore.TokenCredential = (*ManagedIdentityCredential)(nil)
@@ -76,9 +75,6 @@ func NewManagedIdentityCredential(opts *Options) (*ManagedIdentityCredential, er
 	}
 	if set > 1 {
 		return nil, errors.New(miName + ": set at most one of ManagedIdentityClientID, ManagedIdentityObjectID and ManagedIdentityResourceID")
-	}
-	if m.probeTimeout <= 0 {
-		m.probeTimeout = DefaultIMDSProbeTimeout
 	}
 	ep, hdr := os.Getenv("IDENTITY_ENDPOINT"), os.Getenv("IDENTITY_HEADER")
 	if ep != "" && hdr != "" {
@@ -117,10 +113,10 @@ func (m *ManagedIdentityCredential) checkIMDS(ctx context.Context) error {
 	if !m.probe || m.appService != "" {
 		return nil
 	}
-	m.probeOnce.Lock()
-	defer m.probeOnce.Unlock()
+	m.probeMu.Lock()
+	defer m.probeMu.Unlock()
 	if m.probed {
-		return m.probeErr
+		return nil
 	}
 	pctx, cancel := context.WithTimeout(ctx, m.probeTimeout)
 	defer cancel()
@@ -129,12 +125,10 @@ func (m *ManagedIdentityCredential) checkIMDS(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return ctx.Err() // the caller gave up: decide next time
 		}
-		m.probed = true
-		m.probeErr = &UnavailableError{Credential: miName,
+		return &UnavailableError{Credential: miName,
 			Reason: "no IDENTITY_ENDPOINT/IDENTITY_HEADER, and IMDS at 169.254.169.254 did not accept a connection within " + m.probeTimeout.String(),
 			Fix:    "off Azure, run the app under `lanyard run --app NAME` (or `--as-me`); on a VM, check that an identity is assigned",
 			Err:    err}
-		return m.probeErr
 	}
 	conn.Close()
 	m.probed = true

@@ -33,17 +33,26 @@ type Options struct {
 	// time.Now. Tests inject a fake clock here.
 	Now func() time.Time
 
-	// IMDSProbeTimeout bounds the TCP connect to 169.254.169.254 that
-	// decides whether IMDS exists; zero means DefaultIMDSProbeTimeout.
+	// IMDSProbeTimeout bounds the TCP connect to 169.254.169.254 by which
+	// the default chain decides whether IMDS exists. Zero means
+	// DefaultIMDSProbeTimeout, or ProdIMDSProbeTimeout when
+	// AZURE_TOKEN_CREDENTIALS=prod leaves no developer source to fall to.
 	IMDSProbeTimeout time.Duration
 }
 
 // DefaultIMDSProbeTimeout is how long the chain waits for a TCP connection
-// to IMDS. IMDS is link-local and answered by the host, so a real one
-// accepts within a millisecond or two; a laptop either refuses at once or
-// drops the packets, and waiting the full second azidentity waits is pure
-// start-up latency for every developer.
-const DefaultIMDSProbeTimeout = 100 * time.Millisecond
+// to IMDS. IMDS is link-local and the connection is accepted by the host
+// (or by a node-local proxy on Kubernetes), so a real one connects within
+// a millisecond or two even when its token answer is slow: only the
+// connect is timed, never the token request. A laptop either refuses at
+// once or drops the packets, and waiting the full second azidentity waits
+// is start-up latency for every developer.
+const DefaultIMDSProbeTimeout = 50 * time.Millisecond
+
+// ProdIMDSProbeTimeout is the probe's bound when the chain has only
+// production sources: nothing is gained by giving up early there, and a
+// false "unavailable" would fail a deployment.
+const ProdIMDSProbeTimeout = time.Second
 
 var defaultTransport = &http.Client{Timeout: 30 * time.Second}
 
