@@ -7,7 +7,9 @@ import (
 	"strings"
 )
 
-// checkIMDS runs the probe once per credential when enabled.
+// checkIMDS probes IMDS when enabled (in a chain), until one probe
+// succeeds: a failure is not remembered, so a VM whose network came up late
+// is found on the next call.
 func (m *ManagedIdentityCredential) checkIMDS(ctx context.Context) error {
 	if !m.probe || m.appService != "" {
 		return nil
