@@ -1,0 +1,220 @@
+package tokenauth_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+
+	"github.com/lanyardhq/lanyard/internal/cli"
+	"github.com/lanyardhq/lanyard/internal/server"
+	"github.com/lanyardhq/lanyard/internal/tokens"
+	"github.com/lanyardhq/lanyard/tokenauth"
+)
+
+// lanyardServer is a real Lanyard server on a loopback port.
+type lanyardServer struct {
+	srv    *server.Server
+	url    string
+	client *http.Client // trusts the server's CA
+}
+
+func startLanyard(t *testing.T) *lanyardServer {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := "https://" + ln.Addr().String()
+	dataDir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	srv, err := server.New(ctx, server.Config{DataDir: dataDir, Addr: ln.Addr().String(), PublicURL: url, IdentityAddr: "127.0.0.1:0"})
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+		srv.Close()
+	})
+	pem, err := os.ReadFile(srv.CAFile())
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	roots.AppendCertsFromPEM(pem)
+	s := &lanyardServer{srv: srv, url: url, client: &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}}}
+	t.Setenv("LANYARD_CONFIG_DIR", t.TempDir())
+	s.cli(t, "login", "--server", url, "--ca-file", srv.CAFile(), "--username", server.AdminUserName,
+		"--password-file", filepath.Join(dataDir, server.AdminPasswordFile))
+	return s
+}
+
+// cli runs one lanyard command in-process as the signed-in admin and
+// decodes its JSON output (nil unless it is an object).
+func (s *lanyardServer) cli(t *testing.T, args ...string) map[string]any {
+	t.Helper()
+	cmd := cli.NewRootCommand()
+	var out, errOut bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetErr(&errOut)
+	cmd.SetArgs(args)
+	if err := cmd.ExecuteContext(context.Background()); err != nil {
+		t.Fatalf("lanyard %s: %v\n%s", strings.Join(args, " "), err, errOut.String())
+	}
+	var v any
+	if strings.TrimSpace(out.String()) != "" {
+		if err := json.Unmarshal(out.Bytes(), &v); err != nil {
+			t.Fatalf("lanyard %s: output is not JSON: %v\n%s", args[0], err, out.String())
+		}
+	}
+	m, _ := v.(map[string]any)
+	return m
+}
+
+// app is a service principal with a secret and its credential.
+type app struct {
+	objectID string
+	cred     azcore.TokenCredential
+}
+
+func (s *lanyardServer) newApp(t *testing.T, name string) app {
+	t.Helper()
+	sp := s.cli(t, "ad", "sp", "create", "--display-name", name)
+	appID, id := sp["appId"].(string), sp["id"].(string)
+	secret := s.cli(t, "ad", "sp", "credential", "reset", "--id", id)["password"].(string)
+	cred, err := azidentity.NewClientSecretCredential(s.srv.TenantID(), appID, secret, &azidentity.ClientSecretCredentialOptions{
+		ClientOptions:            azcore.ClientOptions{Cloud: cloud.Configuration{ActiveDirectoryAuthorityHost: s.url + "/"}, Transport: s.client},
+		DisableInstanceDiscovery: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return app{objectID: id, cred: cred}
+}
+
+func (a app) token(t *testing.T, scope string) string {
+	t.Helper()
+	tok, err := a.cred.GetToken(context.Background(), policy.TokenRequestOptions{Scopes: []string{scope}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok.Token
+}
+
+// countingTransport counts check-access calls the Authenticator makes.
+type countingTransport struct {
+	base   http.RoundTripper
+	checks atomic.Int64
+}
+
+func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.URL.Path == "/lanyard/v1/checkAccess" {
+		c.checks.Add(1)
+	}
+	return c.base.RoundTrip(r)
+}
+
+// TestAgainstLanyard protects a handler with a custom role's dataAction and
+// calls it as apps holding and lacking that role, through a real server.
+func TestAgainstLanyard(t *testing.T) {
+	s := startLanyard(t)
+	sub := "/subscriptions/" + s.srv.SubscriptionID()
+	rg := sub + "/resourceGroups/orders"
+	const action = "Contoso.Orders/orders/read"
+
+	service := s.newApp(t, "orders-service")
+	reader := s.newApp(t, "orders-client")
+	stranger := s.newApp(t, "stranger")
+	s.cli(t, "group", "create", "-n", "orders")
+	role, _ := json.Marshal(map[string]any{"Name": "Orders Reader", "Description": "reads orders",
+		"DataActions": []string{action}, "AssignableScopes": []string{sub}})
+	s.cli(t, "role", "definition", "create", "--role-definition", string(role))
+	s.cli(t, "role", "assignment", "create", "--assignee", reader.objectID, "--role", "Orders Reader", "--scope", rg)
+	// The service asks about others: it needs roleAssignments/read.
+	s.cli(t, "role", "assignment", "create", "--assignee", service.objectID, "--role", "Reader", "--scope", rg)
+
+	counter := &countingTransport{base: s.client.Transport}
+	a, err := tokenauth.New(context.Background(), tokenauth.Options{
+		Issuer:     tokens.IssuerURL(s.url, s.srv.TenantID()),
+		Audiences:  []string{"api://orders"},
+		HTTPClient: &http.Client{Transport: counter},
+		Credential: service.cred,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := httptest.NewServer(a.Middleware(a.Require(action, func(*http.Request) string { return rg })(
+		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			p, _ := tokenauth.FromContext(r.Context())
+			_, _ = w.Write([]byte(p.ObjectID))
+		}))))
+	defer api.Close()
+
+	call := func(tok string) (int, string) {
+		req, _ := http.NewRequest(http.MethodGet, api.URL+"/orders", nil)
+		if tok != "" {
+			req.Header.Set("Authorization", "Bearer "+tok)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var b bytes.Buffer
+		_, _ = b.ReadFrom(resp.Body)
+		return resp.StatusCode, b.String()
+	}
+
+	readerTok := reader.token(t, "api://orders/.default")
+	if code, body := call(readerTok); code != http.StatusOK || body != reader.objectID {
+		t.Fatalf("holder of %s: %d %s", action, code, body)
+	}
+	if code, _ := call(readerTok); code != http.StatusOK || counter.checks.Load() != 1 {
+		t.Fatalf("second call: %d, check-access calls %d, want 1 (cached)", code, counter.checks.Load())
+	}
+
+	code, body := call(stranger.token(t, "api://orders/.default"))
+	var denial struct {
+		Error            string `json:"error"`
+		ErrorDescription string `json:"error_description"`
+	}
+	_ = json.Unmarshal([]byte(body), &denial)
+	if code != http.StatusForbidden || denial.Error != "forbidden" || !strings.Contains(denial.ErrorDescription, action) {
+		t.Fatalf("stranger: %d %s", code, body)
+	}
+	if counter.checks.Load() != 2 {
+		t.Fatalf("check-access calls %d, want 2", counter.checks.Load())
+	}
+
+	// A token for another audience (here the management API) is refused
+	// before any access check.
+	if code, body := call(reader.token(t, "https://management.azure.com/.default")); code != http.StatusUnauthorized || !strings.Contains(body, "audience") {
+		t.Fatalf("management token: %d %s", code, body)
+	}
+	if code, _ := call(""); code != http.StatusUnauthorized {
+		t.Fatalf("no token: %d", code)
+	}
+	if counter.checks.Load() != 2 {
+		t.Fatalf("refused tokens reached check-access: %d calls", counter.checks.Load())
+	}
+}
