@@ -12,8 +12,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
@@ -154,23 +156,29 @@ func TestAgainstLanyard(t *testing.T) {
 	s.cli(t, "role", "assignment", "create", "--assignee", service.objectID, "--role", "Reader", "--scope", rg)
 
 	counter := &countingTransport{base: s.client.Transport}
-	a, err := tokenauth.New(context.Background(), tokenauth.Options{
-		Issuer:     tokens.IssuerURL(s.url, s.srv.TenantID()),
-		Audiences:  []string{"api://orders"},
-		HTTPClient: &http.Client{Transport: counter},
-		Credential: service.cred,
-	})
-	if err != nil {
-		t.Fatal(err)
+	var offset atomic.Int64 // the Authenticator's clock runs this far ahead
+	protect := func(cred azcore.TokenCredential) *httptest.Server {
+		a, err := tokenauth.New(context.Background(), tokenauth.Options{
+			Issuer:     tokens.IssuerURL(s.url, s.srv.TenantID()),
+			Audiences:  []string{"api://orders"},
+			HTTPClient: &http.Client{Transport: counter},
+			Credential: cred,
+			Now:        func() time.Time { return time.Now().Add(time.Duration(offset.Load())) },
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		api := httptest.NewServer(a.Middleware(a.Require(action, func(*http.Request) string { return rg })(
+			http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				p, _ := tokenauth.FromContext(r.Context())
+				_, _ = w.Write([]byte(p.ObjectID))
+			}))))
+		t.Cleanup(api.Close)
+		return api
 	}
-	api := httptest.NewServer(a.Middleware(a.Require(action, func(*http.Request) string { return rg })(
-		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			p, _ := tokenauth.FromContext(r.Context())
-			_, _ = w.Write([]byte(p.ObjectID))
-		}))))
-	defer api.Close()
+	api := protect(service.cred)
 
-	call := func(tok string) (int, string) {
+	callAt := func(api *httptest.Server, tok string) (int, string) {
 		req, _ := http.NewRequest(http.MethodGet, api.URL+"/orders", nil)
 		if tok != "" {
 			req.Header.Set("Authorization", "Bearer "+tok)
@@ -184,6 +192,7 @@ func TestAgainstLanyard(t *testing.T) {
 		_, _ = b.ReadFrom(resp.Body)
 		return resp.StatusCode, b.String()
 	}
+	call := func(tok string) (int, string) { return callAt(api, tok) }
 
 	readerTok := reader.token(t, "api://orders/.default")
 	if code, body := call(readerTok); code != http.StatusOK || body != reader.objectID {
@@ -216,5 +225,42 @@ func TestAgainstLanyard(t *testing.T) {
 	}
 	if counter.checks.Load() != 2 {
 		t.Fatalf("refused tokens reached check-access: %d calls", counter.checks.Load())
+	}
+
+	// Granting the role shows once the cached denial is older than the TTL.
+	strangerTok := stranger.token(t, "api://orders/.default")
+	s.cli(t, "role", "assignment", "create", "--assignee", stranger.objectID, "--role", "Orders Reader", "--scope", rg)
+	if code, _ := call(strangerTok); code != http.StatusForbidden {
+		t.Fatalf("within the decision TTL the cached denial holds: %d", code)
+	}
+	offset.Store(int64(tokenauth.DefaultDecisionTTL + time.Second))
+	if code, body := call(strangerTok); code != http.StatusOK {
+		t.Fatalf("after the TTL the new assignment counts: %d %s", code, body)
+	}
+	if counter.checks.Load() != 3 {
+		t.Fatalf("check-access calls %d, want 3", counter.checks.Load())
+	}
+
+	// Many concurrent first requests of one principal: one check.
+	third := s.newApp(t, "third")
+	thirdTok := third.token(t, "api://orders/.default")
+	var wg sync.WaitGroup
+	for range 16 {
+		wg.Go(func() {
+			if code, _ := call(thirdTok); code != http.StatusForbidden {
+				t.Errorf("third: %d", code)
+			}
+		})
+	}
+	wg.Wait()
+	if counter.checks.Load() != 4 {
+		t.Fatalf("16 concurrent requests made %d checks, want 1", counter.checks.Load()-3)
+	}
+
+	// A service identity without roleAssignments/read cannot ask about
+	// others: fail closed with 503, not allow.
+	unprivileged := protect(third.cred)
+	if code, body := callAt(unprivileged, readerTok); code != http.StatusServiceUnavailable || strings.Contains(body, readerTok) {
+		t.Fatalf("unprivileged service: %d %s", code, body)
 	}
 }
