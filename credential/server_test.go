@@ -22,6 +22,7 @@ import (
 	"github.com/lanyardhq/lanyard/internal/agent"
 	"github.com/lanyardhq/lanyard/internal/cli"
 	"github.com/lanyardhq/lanyard/internal/server"
+	"github.com/lanyardhq/lanyard/internal/server/servertest"
 )
 
 // lanyardServer is a real `lanyard serve` (SQLite store, token service,
@@ -35,27 +36,8 @@ type lanyardServer struct {
 
 func startServer(t testing.TB) *lanyardServer {
 	t.Helper()
-	dataDir := t.TempDir()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	url := "https://" + ln.Addr().String()
-	ctx, cancel := context.WithCancel(context.Background())
-	srv, err := server.New(ctx, server.Config{DataDir: dataDir, Addr: ln.Addr().String(), PublicURL: url, IdentityAddr: "127.0.0.1:0"})
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-		srv.Close()
-	})
+	ts := servertest.Start(t, "", nil)
+	srv, url, dataDir := ts.Server, ts.URL, ts.DataDir
 	s := &lanyardServer{srv: srv, url: url, caFile: srv.CAFile(), dataDir: dataDir}
 	t.Setenv("LANYARD_CONFIG_DIR", t.TempDir())
 	s.run(t, "login", "--server", url, "--ca-file", s.caFile, "--username", server.AdminUserName,

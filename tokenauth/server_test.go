@@ -3,13 +3,9 @@ package tokenauth_test
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -24,6 +20,7 @@ import (
 
 	"github.com/lanyardhq/lanyard/internal/cli"
 	"github.com/lanyardhq/lanyard/internal/server"
+	"github.com/lanyardhq/lanyard/internal/server/servertest"
 	"github.com/lanyardhq/lanyard/internal/tokens"
 	"github.com/lanyardhq/lanyard/tokenauth"
 )
@@ -37,34 +34,9 @@ type lanyardServer struct {
 
 func startLanyard(t *testing.T) *lanyardServer {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	url := "https://" + ln.Addr().String()
-	dataDir := t.TempDir()
-	ctx, cancel := context.WithCancel(context.Background())
-	srv, err := server.New(ctx, server.Config{DataDir: dataDir, Addr: ln.Addr().String(), PublicURL: url, IdentityAddr: "127.0.0.1:0"})
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-		srv.Close()
-	})
-	pem, err := os.ReadFile(srv.CAFile())
-	if err != nil {
-		t.Fatal(err)
-	}
-	roots := x509.NewCertPool()
-	roots.AppendCertsFromPEM(pem)
-	s := &lanyardServer{srv: srv, url: url, client: &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}}}
+	ts := servertest.Start(t, "", nil)
+	srv, url, dataDir := ts.Server, ts.URL, ts.DataDir
+	s := &lanyardServer{srv: srv, url: url, client: ts.HTTPClient(t)}
 	t.Setenv("LANYARD_CONFIG_DIR", t.TempDir())
 	s.cli(t, "login", "--server", url, "--ca-file", srv.CAFile(), "--username", server.AdminUserName,
 		"--password-file", filepath.Join(dataDir, server.AdminPasswordFile))

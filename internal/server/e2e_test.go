@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/lanyardhq/lanyard/internal/cli"
 	"github.com/lanyardhq/lanyard/internal/server"
+	"github.com/lanyardhq/lanyard/internal/server/servertest"
 )
 
 // running is a real server on a loopback port, serving from dataDir.
@@ -27,30 +27,8 @@ func start(t testing.TB, dataDir string) *running { return startWith(t, dataDir,
 // startWith is start with configure applied to the configuration first.
 func startWith(t testing.TB, dataDir string, configure func(*server.Config)) *running {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	url := "https://" + ln.Addr().String()
-	cfg := server.Config{DataDir: dataDir, Addr: ln.Addr().String(), PublicURL: url, IdentityAddr: "127.0.0.1:0"}
-	if configure != nil {
-		configure(&cfg)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	srv, err := server.New(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
-	stop := func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-		srv.Close()
-	}
-	return &running{srv: srv, url: url, stop: stop, caFile: srv.CAFile()}
+	ts := servertest.Start(t, dataDir, configure)
+	return &running{srv: ts.Server, url: ts.URL, stop: ts.Stop, caFile: ts.CAFile}
 }
 
 // lanyard runs one CLI command in-process and returns its stdout.
