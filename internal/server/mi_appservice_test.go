@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
 	"github.com/lanyardhq/lanyard/internal/server"
@@ -54,15 +55,7 @@ func TestManagedIdentityAppService(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			cred, err := azidentity.NewManagedIdentityCredential(&azidentity.ManagedIdentityCredentialOptions{ID: tc.id})
-			if err != nil {
-				t.Fatal(err)
-			}
-			tok, err := cred.GetToken(ctx, scope(tc.aud))
-			if err != nil {
-				t.Fatalf("GetToken: %v", err)
-			}
-			e.wantToken(tok, tc.aud, tc.oid, tc.mir)
+			e.wantToken(miToken(t, azcore.ClientOptions{}, tc.id, tc.aud), tc.aud, tc.oid, tc.mir)
 		})
 	}
 

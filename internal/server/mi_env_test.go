@@ -16,6 +16,7 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/lanyardhq/lanyard/internal/agent"
@@ -187,4 +188,19 @@ func str(m map[string]any, path ...string) string {
 	}
 	s, _ := v.(string)
 	return s
+}
+
+// miToken gets a token for aud from an unmodified ManagedIdentityCredential
+// for identity id (nil: system-assigned), failing the test on error.
+func miToken(t *testing.T, opts azcore.ClientOptions, id azidentity.ManagedIDKind, aud string) azcore.AccessToken {
+	t.Helper()
+	cred, err := azidentity.NewManagedIdentityCredential(&azidentity.ManagedIdentityCredentialOptions{ClientOptions: opts, ID: id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := cred.GetToken(t.Context(), scope(aud))
+	if err != nil {
+		t.Fatalf("GetToken: %v", err)
+	}
+	return tok
 }

@@ -90,15 +90,7 @@ func TestManagedIdentityIMDS(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			cred, err := azidentity.NewManagedIdentityCredential(&azidentity.ManagedIdentityCredentialOptions{ClientOptions: opts, ID: tc.id})
-			if err != nil {
-				t.Fatal(err)
-			}
-			tok, err := cred.GetToken(ctx, scope(tc.aud))
-			if err != nil {
-				t.Fatalf("GetToken: %v", err)
-			}
-			e.wantToken(tok, tc.aud, tc.oid, tc.mir)
+			e.wantToken(miToken(t, opts, tc.id, tc.aud), tc.aud, tc.oid, tc.mir)
 		})
 	}
 	t.Run("DefaultAzureCredential", func(t *testing.T) {
